@@ -1,0 +1,93 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// permuteArgs moves options that follow positional arguments in front of
+// them, as GNU getopt does for ping, traceroute and tcpdump, so that
+// "nsdiag ping 10.0.0.2 -c 3" works; urfave/cli stops at the first
+// positional argument. "--" ends the options and is kept, so
+// "nsdiag exec -n ns1 -- ip link" passes the command through untouched.
+func permuteArgs(args []string, cmds []*cli.Command) []string {
+	if len(args) < 2 {
+		return args
+	}
+	cmd, at := findCommand(args[1:], cmds)
+	if cmd == nil {
+		return args
+	}
+	start := 1 + at + 1
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		v := false
+		if df, ok := f.(cli.DocGenerationFlag); ok {
+			v = df.TakesValue()
+		}
+		for _, n := range f.Names() {
+			takesValue[n] = v
+		}
+	}
+	var opts, positional []string
+	rest := args[start:]
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		switch {
+		case a == "--":
+			positional = append(positional, rest[i:]...)
+			i = len(rest)
+		case len(a) > 1 && a[0] == '-' && !isNegativeNumber(a):
+			opts = append(opts, a)
+			name := strings.TrimLeft(a, "-")
+			if strings.Contains(name, "=") {
+				continue
+			}
+			if takesValue[name] && i+1 < len(rest) {
+				i++
+				opts = append(opts, rest[i])
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	out := append([]string{}, args[:start]...)
+	out = append(out, opts...)
+	return append(out, positional...)
+}
+
+// findCommand walks subcommand names ("ns add") and returns the innermost
+// command and the index of its name in args.
+func findCommand(args []string, cmds []*cli.Command) (*cli.Command, int) {
+	var found *cli.Command
+	at := -1
+	for i, a := range args {
+		var next *cli.Command
+		for _, c := range cmds {
+			if c.HasName(a) {
+				next = c
+			}
+		}
+		if next == nil {
+			break
+		}
+		found, at, cmds = next, i, next.Subcommands
+		if len(cmds) == 0 {
+			break
+		}
+	}
+	return found, at
+}
+
+func isNegativeNumber(s string) bool {
+	if len(s) < 2 || s[0] != '-' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if (r < '0' || r > '9') && r != '.' {
+			return false
+		}
+	}
+	return true
+}
