@@ -43,6 +43,8 @@ func openError(t Target, err error) error {
 			return &Error{Msg: fmt.Sprintf("network namespace %q not found; see nsdiag ns list", t.Name), Kind: ErrNotFound, Err: err}
 		case PID:
 			return &Error{Msg: fmt.Sprintf("no process with PID %d (from %q); check the PID with ps", t.Process, t.String()), Kind: ErrNotFound, Err: err}
+		case Inode:
+			return &Error{Msg: fmt.Sprintf("no network namespace with inode %d on this host (%q); see nsdiag ns list --all", t.Ino, t.String()), Kind: ErrNotFound, Err: err}
 		default:
 			return &Error{Msg: fmt.Sprintf("network namespace file %q does not exist", t.Path()), Kind: ErrNotFound, Err: err}
 		}

@@ -22,6 +22,9 @@ const (
 	Path
 	// PID is the namespace a process is in.
 	PID
+	// Inode is the namespace with a given nsfs inode number (as lsns and
+	// nsdiag ns list --all show it), found through whatever refers to it.
+	Inode
 )
 
 // Target names a network namespace. The zero Target is the caller's own.
@@ -33,10 +36,12 @@ type Target struct {
 	File string
 	// Process is the process ID for PID targets.
 	Process int
+	// Ino is the namespace inode for Inode targets.
+	Ino uint64
 }
 
 // Parse reads a namespace target as the -n/--netns flag spells it: "" for
-// the caller's own namespace, "pid:PID", a path (anything containing a
+// the caller's own namespace, "pid:PID", "inode:N", a path (anything containing a
 // slash), or a name under /run/netns.
 func Parse(s string) (Target, error) {
 	switch {
@@ -48,6 +53,12 @@ func Parse(s string) (Target, error) {
 			return Target{}, fmt.Errorf("bad namespace target %q: pid: wants a process ID such as pid:1234", s)
 		}
 		return Target{Kind: PID, Process: n}, nil
+	case strings.HasPrefix(s, "inode:"):
+		n, err := strconv.ParseUint(strings.TrimPrefix(s, "inode:"), 10, 64)
+		if err != nil || n == 0 {
+			return Target{}, fmt.Errorf("bad namespace target %q: inode: wants a namespace inode number such as inode:4026532281 (see nsdiag ns list --all)", s)
+		}
+		return Target{Kind: Inode, Ino: n}, nil
 	case strings.Contains(s, "/"):
 		return Target{Kind: Path, File: s}, nil
 	default:
@@ -80,8 +91,16 @@ func (t Target) Path() string {
 		return t.File
 	case PID:
 		return fmt.Sprintf("/proc/%d/ns/net", t.Process)
+	case Inode:
+		// Looked up on every call: a process holding the namespace may
+		// exit and another take over. "" (which open(2) refuses with
+		// ENOENT) when nothing on the host refers to it.
+		path, _ := findInode(t.Ino)
+		return path
 	default:
-		return "/proc/self/ns/net"
+		// The calling thread's, not /proc/self (the main thread's, which
+		// the runtime keeps wedged in a namespace if a Do ever ran on it).
+		return "/proc/thread-self/ns/net"
 	}
 }
 
@@ -97,6 +116,8 @@ func (t Target) String() string {
 		return t.File
 	case PID:
 		return "pid:" + strconv.Itoa(t.Process)
+	case Inode:
+		return "inode:" + strconv.FormatUint(t.Ino, 10)
 	default:
 		return ""
 	}

@@ -9,11 +9,16 @@ func TestParse(t *testing.T) {
 		path string
 		bad  bool
 	}{
-		{in: "", want: Target{}, path: "/proc/self/ns/net"},
+		{in: "", want: Target{}, path: "/proc/thread-self/ns/net"},
 		{in: "ns1", want: Target{Kind: Named, Name: "ns1"}, path: "/run/netns/ns1"},
 		{in: "pid:42", want: Target{Kind: PID, Process: 42}, path: "/proc/42/ns/net"},
 		{in: "/var/run/docker/netns/abc", want: Target{Kind: Path, File: "/var/run/docker/netns/abc"}, path: "/var/run/docker/netns/abc"},
 		{in: "./x", want: Target{Kind: Path, File: "./x"}, path: "./x"},
+		{in: "inode:999999999999", want: Target{Kind: Inode, Ino: 999999999999}, path: ""}, // no namespace has it
+		{in: "inode:", bad: true},
+		{in: "inode:0", bad: true},
+		{in: "inode:-1", bad: true},
+		{in: "inode:x", bad: true},
 		{in: "pid:", bad: true},
 		{in: "pid:-3", bad: true},
 		{in: "pid:abc", bad: true},

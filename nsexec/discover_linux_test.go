@@ -1,0 +1,159 @@
+package nsexec_test
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/nsdiag/nsdiag/internal/netnstest"
+	"github.com/nsdiag/nsdiag/netcfg"
+	"github.com/nsdiag/nsdiag/nsexec"
+	"golang.org/x/sys/unix"
+)
+
+// unshareSleep starts `unshare --net sleep 60`, waits until it is in its
+// own namespace and returns its PID; the process is killed when t ends.
+func unshareSleep(t *testing.T) int {
+	t.Helper()
+	netnstest.RequireRoot(t)
+	cmd := exec.Command("unshare", "--net", "sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start unshare: %v", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	self, err := nsexec.Identify(nsexec.Target{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		id, err := nsexec.Identify(nsexec.Target{Kind: nsexec.PID, Process: pid})
+		comm, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
+		if err == nil && id != self && string(comm) == "sleep\n" {
+			return pid
+		}
+	}
+	t.Fatalf("unshare --net sleep (pid %d) never reached its own namespace", pid)
+	return 0
+}
+
+func find(t *testing.T, all []nsexec.Namespace, id nsexec.ID) nsexec.Namespace {
+	t.Helper()
+	for _, n := range all {
+		if n.ID == id {
+			return n
+		}
+	}
+	t.Fatalf("namespace %+v not discovered among %d", id, len(all))
+	return nsexec.Namespace{}
+}
+
+// TestIntegrationDiscoverProcessHeld finds a namespace that only a process
+// holds, then the same one through a bind mount outside /run/netns, and
+// enters it as inode:N.
+func TestIntegrationDiscoverProcessHeld(t *testing.T) {
+	pid := unshareSleep(t)
+	byPID := nsexec.Target{Kind: nsexec.PID, Process: pid}
+	id, err := nsexec.Identify(byPID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := netnstest.NewNS(t, "disc")
+	namedID, err := nsexec.Identify(named)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	all, err := nsexec.Discover()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !all[0].Current {
+		t.Errorf("first namespace listed is not the current one: %+v", all[0])
+	}
+	seen := map[nsexec.ID]bool{}
+	for _, n := range all {
+		if seen[n.ID] {
+			t.Errorf("namespace %d listed twice", n.Inode)
+		}
+		seen[n.ID] = true
+	}
+	n := find(t, all, id)
+	if len(n.Names) != 0 || len(n.Procs) != 1 || n.Procs[0].PID != pid || n.Procs[0].Comm != "sleep" || n.Inode != id.Ino {
+		t.Errorf("process-held namespace = %+v, want only pid %d (sleep), inode %d", n, pid, id.Ino)
+	}
+	if got := n.Target(); got != byPID {
+		t.Errorf("Target() = %+v, want %+v", got, byPID)
+	}
+	if nn := find(t, all, namedID); !slices.Equal(nn.Names, []string{named.Name}) || nn.Target() != named {
+		t.Errorf("named namespace = %+v, want name %s", nn, named.Name)
+	}
+
+	// inode:N reaches the same namespace, for Open and for Do.
+	byIno, err := nsexec.Parse("inode:" + strconv.FormatUint(id.Ino, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := nsexec.Identify(byIno); err != nil || got != id {
+		t.Errorf("Identify(%s) = %+v, %v; want %+v", byIno, got, err, id)
+	}
+	var inside nsexec.ID
+	err = nsexec.Do(byIno, func() error {
+		var st unix.Stat_t
+		err := unix.Stat("/proc/thread-self/ns/net", &st)
+		inside = nsexec.ID{Dev: st.Dev, Ino: st.Ino}
+		return err
+	})
+	if err != nil || inside != id {
+		t.Errorf("Do(%s) ran in %+v (%v), want %+v", byIno, inside, err, id)
+	}
+
+	// An address set through the pid: target shows through a path target.
+	if err := netcfg.SetUp(byPID, "lo", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := netcfg.AddAddr(byPID, "10.77.0.1/32", "lo"); err != nil {
+		t.Fatal(err)
+	}
+	links, err := netcfg.Links(nsexec.Target{Kind: nsexec.Path, File: byPID.Path()})
+	if err != nil || len(links) != 1 || !slices.ContainsFunc(links[0].Addrs, func(a *net.IPNet) bool { return a.String() == "10.77.0.1/32" }) {
+		t.Errorf("links of pid:%d = %+v, %v; want lo with 10.77.0.1/32", pid, links, err)
+	}
+
+	// A bind mount elsewhere is listed with the process, and keeps the
+	// namespace alive as inode:N once the process is gone.
+	file := filepath.Join(t.TempDir(), "held")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mount(byPID.Path(), file, "none", unix.MS_BIND, ""); err != nil {
+		t.Fatalf("bind mount: %v", err)
+	}
+	t.Cleanup(func() { unix.Unmount(file, unix.MNT_DETACH) })
+	all, err = nsexec.Discover()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := find(t, all, id); !slices.Equal(n.Mounts, []string{file}) || len(n.Procs) != 1 {
+		t.Errorf("after bind mount: %+v, want mount %s and pid %d", n, file, pid)
+	}
+}
+
+// TestIntegrationInodeNotFound checks the one line printed for an inode no
+// namespace has.
+func TestIntegrationInodeNotFound(t *testing.T) {
+	netnstest.RequireRoot(t)
+	_, err := nsexec.Open(nsexec.Target{Kind: nsexec.Inode, Ino: 1})
+	want := `no network namespace with inode 1 on this host ("inode:1"); see nsdiag ns list --all`
+	if err == nil || err.Error() != want {
+		t.Errorf("Open(inode:1) = %v, want %q", err, want)
+	}
+}
