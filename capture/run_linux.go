@@ -1,0 +1,216 @@
+package capture
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+	"github.com/nsdiag/nsdiag/nsexec"
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+)
+
+// pollInterval bounds how long Run sleeps without looking at whether its
+// namespace still exists.
+const pollInterval = 200 * time.Millisecond
+
+// Run delivers packets to fn until ctx ends, fn returns an error (ErrStop
+// ends it cleanly), or what is captured goes away (an error wrapping
+// ErrInterfaceGone or ErrNetnsGone). The *Packet and its Data are reused:
+// copy what you keep. The returned Stats are complete in every case.
+func (s *Source) Run(ctx context.Context, fn func(*Packet) error) (Stats, error) {
+	stop := context.AfterFunc(ctx, func() {
+		var one [8]byte
+		one[0] = 1
+		unix.Write(s.wake, one[:])
+	})
+	defer stop()
+	err := s.loop(ctx, fn)
+	s.readStats()
+	if errors.Is(err, ErrStop) || (err != nil && ctx.Err() != nil && !errors.Is(err, ErrInterfaceGone) && !errors.Is(err, ErrNetnsGone)) {
+		err = nil
+	}
+	return s.stats, err
+}
+
+func (s *Source) loop(ctx context.Context, fn func(*Packet) error) error {
+	pkt := Packet{LinkType: s.linkType, Netns: s.cfg.Netns.String(), PacketType: -1}
+	vlanOK := s.linkType == layers.LinkTypeEthernet
+	var ferr error
+	visit := func(block []byte, f *frame) bool {
+		h := f.hdr
+		mac := f.off + int(h.Mac)
+		data := block[mac : mac+int(h.Snaplen)]
+		pkt.Length = int(h.Len)
+		if s.cooked > 0 {
+			// PACKET_RESERVE left room in front of the network header.
+			data = block[mac-s.cooked : mac+int(h.Snaplen)]
+			if s.cooked == sll2HdrLen {
+				putSLL2(data, f.sll)
+			} else {
+				putSLL1(data, f.sll)
+			}
+			pkt.Length += s.cooked
+		} else if vlanOK && h.Status&unix.TP_STATUS_VLAN_VALID != 0 {
+			data = s.withVLAN(data, h)
+			pkt.Length += 4
+		}
+		pkt.Time = time.Unix(int64(h.Sec), int64(h.Nsec))
+		pkt.Data = data
+		pkt.Ifindex = int(f.sll.Ifindex)
+		pkt.PacketType = int(f.sll.Pkttype)
+		pkt.Interface = s.name(pkt.Ifindex)
+		s.stats.Captured++
+		if err := fn(&pkt); err != nil {
+			ferr = err
+			return false
+		}
+		return true
+	}
+	lastCheck := time.Now()
+	for {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if s.ring.ready() {
+			err := s.ring.walk(visit)
+			s.ring.release()
+			if err != nil {
+				return err
+			}
+			if ferr != nil {
+				return ferr
+			}
+			if time.Since(lastCheck) < pollInterval {
+				continue
+			}
+		}
+		lastCheck = time.Now()
+		if err := s.checkNetns(); err != nil {
+			return err
+		}
+		if s.ring.ready() {
+			continue
+		}
+		if err := s.wait(); err != nil {
+			return err
+		}
+	}
+}
+
+// wait sleeps until the kernel hands over a block, the context ends (the
+// eventfd), or pollInterval passes.
+func (s *Source) wait() error {
+	fds := []unix.PollFd{{Fd: int32(s.fd), Events: unix.POLLIN | unix.POLLERR}, {Fd: int32(s.wake), Events: unix.POLLIN}}
+	_, err := unix.Poll(fds, int(pollInterval/time.Millisecond))
+	if err != nil && !errors.Is(err, unix.EINTR) {
+		return os.NewSyscallError("poll", err)
+	}
+	if fds[1].Revents != 0 {
+		return context.Canceled
+	}
+	if fds[0].Revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0 {
+		return s.socketError()
+	}
+	return nil
+}
+
+// socketError explains why poll reported an error on the socket: the
+// kernel sets ENETDOWN when the bound interface goes down or is deleted.
+func (s *Source) socketError() error {
+	soerr, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return fmt.Errorf("capture on %s in %s: %w", s.ifname, s.cfg.Netns.Label(), os.NewSyscallError("getsockopt SO_ERROR", err))
+	}
+	if soerr == 0 {
+		return nil
+	}
+	if unix.Errno(soerr) == unix.ENETDOWN || unix.Errno(soerr) == unix.ENXIO || unix.Errno(soerr) == unix.ENODEV {
+		if err := s.checkNetns(); err != nil {
+			return err
+		}
+		gone := s.do(func() error {
+			_, err := net.InterfaceByIndex(s.ifindex)
+			return err
+		}) != nil
+		if gone {
+			return fmt.Errorf("interface %s disappeared from %s: %w", s.ifname, s.cfg.Netns.Label(), ErrInterfaceGone)
+		}
+		return fmt.Errorf("interface %s in %s went down: %w", s.ifname, s.cfg.Netns.Label(), ErrInterfaceGone)
+	}
+	return fmt.Errorf("capture on %s in %s: %w", s.ifname, s.cfg.Netns.Label(), unix.Errno(soerr))
+}
+
+// checkNetns ends the capture when its namespace's name is removed (ip
+// netns del) or its process exits: our socket keeps the namespace alive,
+// so nothing else would ever tell us.
+func (s *Source) checkNetns() error {
+	t := s.cfg.Netns
+	if t.Kind != nsexec.Named && t.Kind != nsexec.PID {
+		return nil
+	}
+	id, err := nsexec.Identify(t)
+	if err != nil || id != s.nsID {
+		return fmt.Errorf("%s was deleted: %w", t.Label(), ErrNetnsGone)
+	}
+	return nil
+}
+
+// readStats adds the kernel's counters since the last read (reading
+// resets them).
+func (s *Source) readStats() {
+	st, err := unix.GetsockoptTpacketStatsV3(s.fd, unix.SOL_PACKET, unix.PACKET_STATISTICS)
+	if err != nil {
+		return
+	}
+	s.stats.Received += uint64(st.Packets)
+	s.stats.Dropped += uint64(st.Drops)
+}
+
+// withVLAN puts back the 802.1Q tag the kernel took out of the frame (it
+// reports it beside the packet), as libpcap does.
+func (s *Source) withVLAN(data []byte, h *unix.Tpacket3Hdr) []byte {
+	if len(data) < 12 {
+		return data
+	}
+	tpid := uint16(unix.ETH_P_8021Q)
+	if h.Status&unix.TP_STATUS_VLAN_TPID_VALID != 0 && h.Hv1.Vlan_tpid != 0 {
+		tpid = h.Hv1.Vlan_tpid
+	}
+	tci := uint16(h.Hv1.Vlan_tci)
+	s.scratch = append(s.scratch[:0], data[:12]...)
+	s.scratch = append(s.scratch, byte(tpid>>8), byte(tpid), byte(tci>>8), byte(tci))
+	s.scratch = append(s.scratch, data[12:]...)
+	return s.scratch
+}
+
+// name returns the name of interface ifindex in the source's namespace,
+// asking the namespace again for interfaces that appeared after Open.
+func (s *Source) name(ifindex int) string {
+	if n, ok := s.names[ifindex]; ok {
+		return n
+	}
+	n := ""
+	s.do(func() error {
+		if ifc, err := net.InterfaceByIndex(ifindex); err == nil {
+			n = ifc.Name
+		}
+		return nil
+	})
+	// Remembered even when empty so an unknown index is asked about once.
+	s.names[ifindex] = n
+	return n
+}
+
+// rawFilters converts an assembled program to the kernel's struct layout.
+func rawFilters(prog []bpf.RawInstruction) []unix.SockFilter {
+	out := make([]unix.SockFilter, len(prog))
+	for i, ins := range prog {
+		out[i] = unix.SockFilter{Code: ins.Op, Jt: ins.Jt, Jf: ins.Jf, K: ins.K}
+	}
+	return out
+}

@@ -1,0 +1,252 @@
+package capture
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+	"github.com/nsdiag/nsdiag/nsexec"
+	"golang.org/x/sys/unix"
+)
+
+// Source is a live capture in one namespace. Open it, Run it once, Close it.
+type Source struct {
+	cfg      Config
+	fd       int
+	wake     int // eventfd that interrupts poll when the context ends
+	ring     *ring
+	linkType layers.LinkType
+	cooked   int // cooked header length written in front of each packet; 0 for none
+	ifname   string
+	ifindex  int
+	nsfile   *os.File
+	nsID     nsexec.ID
+	names    map[int]string
+	stats    Stats
+	scratch  []byte
+	closed   sync.Once
+}
+
+// Open opens a capture as cfg describes: the socket, ring and interface
+// lookups happen inside cfg.Netns.
+func Open(cfg Config) (*Source, error) {
+	if cfg.Snaplen <= 0 || cfg.Snaplen > DefaultSnaplen {
+		cfg.Snaplen = DefaultSnaplen
+	}
+	if cfg.BufferSize <= 0 {
+		cfg.BufferSize = DefaultBufferSize
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 50 * time.Millisecond
+	}
+	s := &Source{cfg: cfg, fd: -1, wake: -1}
+	if !cfg.Netns.IsCurrent() {
+		f, err := nsexec.Open(cfg.Netns)
+		if err != nil {
+			return nil, err
+		}
+		s.nsfile = f
+		if s.nsID, err = nsexec.Identify(cfg.Netns); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	err := s.do(s.open)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// do runs fn inside the source's namespace.
+func (s *Source) do(fn func() error) error {
+	if s.nsfile == nil {
+		return fn()
+	}
+	return nsexec.DoFile(s.cfg.Netns, s.nsfile, fn)
+}
+
+// open runs inside the namespace: it looks up the interface, makes the
+// socket and ring, attaches the filter and only then binds, so no packet is
+// queued before the filter is in place. (libpcap binds first and then
+// drains what arrived before the filter; a packet socket created with
+// protocol 0 receives nothing until bound, which makes draining needless.)
+func (s *Source) open() error {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return fmt.Errorf("list interfaces in %s: %w", s.cfg.Netns.Label(), err)
+	}
+	s.names = make(map[int]string, len(ifs))
+	loIndex := 0
+	for _, ifc := range ifs {
+		s.names[ifc.Index] = ifc.Name
+		if ifc.Flags&net.FlagLoopback != 0 && loIndex == 0 {
+			loIndex = ifc.Index
+		}
+	}
+	name := s.cfg.Interface
+	if name == "" {
+		if name, err = defaultInterface(ifs); err != nil {
+			return fmt.Errorf("%w in %s", err, s.cfg.Netns.Label())
+		}
+	}
+	s.ifname = name
+	any := name == AnyInterface
+	hatype := uint16(0)
+	if !any {
+		ifc, err := net.InterfaceByName(name)
+		if err != nil {
+			return fmt.Errorf("%s: no such device in %s; list them with nsdiag exec -n %s ip link (or -i any)", name, s.cfg.Netns.Label(), s.cfg.Netns.String())
+		}
+		s.ifindex = ifc.Index
+		if ifc.Index != loIndex {
+			loIndex = 0
+		}
+		if hatype, err = hardwareType(name); err != nil {
+			return err
+		}
+	}
+	sockType := unix.SOCK_RAW
+	switch {
+	case any && s.cfg.Cooked1:
+		s.linkType, s.cooked, sockType = layers.LinkTypeLinuxSLL, sll1HdrLen, unix.SOCK_DGRAM
+	case any:
+		s.linkType, s.cooked, sockType = layers.LinkTypeLinuxSLL2, sll2HdrLen, unix.SOCK_DGRAM
+	default:
+		s.linkType = LinkTypeFor(hatype)
+		if s.linkType == layers.LinkTypeLinuxSLL {
+			s.cooked, sockType = sll1HdrLen, unix.SOCK_DGRAM
+		}
+	}
+	s.fd, err = unix.Socket(unix.AF_PACKET, sockType|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
+			return fmt.Errorf("open packet socket in %s: capturing needs CAP_NET_RAW: run as root or grant it with setcap cap_net_raw,cap_sys_admin+ep: %w", s.cfg.Netns.Label(), err)
+		}
+		return fmt.Errorf("open packet socket in %s: %w", s.cfg.Netns.Label(), err)
+	}
+	if s.ring, err = setupRing(s.fd, s.cfg.BufferSize, s.cooked, int(s.cfg.Timeout/time.Millisecond)); err != nil {
+		return fmt.Errorf("set up capture ring on %s in %s: %w", name, s.cfg.Netns.Label(), err)
+	}
+	if s.cfg.Direction == In {
+		// Saves cloning every sent packet only to reject it; the filter
+		// below rejects them too on kernels without the option.
+		unix.SetsockoptInt(s.fd, unix.SOL_PACKET, unix.PACKET_IGNORE_OUTGOING, 1)
+	}
+	prog, err := kernelProgram(s.cfg.Filter, s.cfg.Direction, loIndex, s.cfg.Snaplen)
+	if err != nil {
+		return err
+	}
+	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: (*unix.SockFilter)(&rawFilters(prog)[0])}
+	if err := unix.SetsockoptSockFprog(s.fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &fprog); err != nil {
+		return fmt.Errorf("attach filter in %s: %w", s.cfg.Netns.Label(), os.NewSyscallError("setsockopt SO_ATTACH_FILTER", err))
+	}
+	if !any && !s.cfg.NoPromisc {
+		mreq := unix.PacketMreq{Ifindex: int32(s.ifindex), Type: unix.PACKET_MR_PROMISC}
+		if err := unix.SetsockoptPacketMreq(s.fd, unix.SOL_PACKET, unix.PACKET_ADD_MEMBERSHIP, &mreq); err != nil {
+			return fmt.Errorf("promiscuous mode on %s in %s: %w", name, s.cfg.Netns.Label(), os.NewSyscallError("setsockopt PACKET_ADD_MEMBERSHIP", err))
+		}
+	}
+	if err := unix.Bind(s.fd, &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: s.ifindex}); err != nil {
+		if errors.Is(err, unix.ENETDOWN) {
+			return fmt.Errorf("%s in %s is down; bring it up with nsdiag exec -n %s ip link set %s up", name, s.cfg.Netns.Label(), s.cfg.Netns.String(), name)
+		}
+		return fmt.Errorf("bind packet socket to %s in %s: %w", name, s.cfg.Netns.Label(), err)
+	}
+	if s.wake, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK); err != nil {
+		return os.NewSyscallError("eventfd", err)
+	}
+	return nil
+}
+
+// defaultInterface picks the first interface that is up and not loopback,
+// as tcpdump does without -i.
+func defaultInterface(ifs []net.Interface) (string, error) {
+	for _, ifc := range ifs {
+		if ifc.Flags&net.FlagUp != 0 && ifc.Flags&net.FlagLoopback == 0 {
+			return ifc.Name, nil
+		}
+	}
+	return "", errors.New("no interface is up to capture on (give one with -i, or -i any)")
+}
+
+// hardwareType asks the kernel for the interface's ARPHRD_* type.
+func hardwareType(name string) (uint16, error) {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return 0, os.NewSyscallError("socket", err)
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq(name)
+	if err != nil {
+		return 0, fmt.Errorf("interface name %q: %w", name, err)
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFHWADDR, ifr); err != nil {
+		return 0, fmt.Errorf("hardware type of %s: %w", name, os.NewSyscallError("ioctl SIOCGIFHWADDR", err))
+	}
+	// The hardware address comes back as a sockaddr whose family is the
+	// ARPHRD_* type; Uint16 reads that first field of the union.
+	return ifr.Uint16(), nil
+}
+
+// LinkTypeFor maps an interface's ARPHRD_* type to the link type libpcap
+// captures it with: Ethernet framing for Ethernet-like devices and
+// loopback, raw IP for devices that carry bare IP packets (tun, ipip, sit),
+// and Linux cooked v1 for everything else.
+func LinkTypeFor(hatype uint16) layers.LinkType {
+	switch hatype {
+	case unix.ARPHRD_ETHER, unix.ARPHRD_LOOPBACK, unix.ARPHRD_IEEE802:
+		return layers.LinkTypeEthernet
+	case unix.ARPHRD_NONE, unix.ARPHRD_TUNNEL, unix.ARPHRD_TUNNEL6, unix.ARPHRD_SIT:
+		return layers.LinkTypeRaw
+	}
+	return layers.LinkTypeLinuxSLL
+}
+
+// LinkType is the link type of the packets the source delivers.
+func (s *Source) LinkType() layers.LinkType { return s.linkType }
+
+// Interface is the interface captured on ("any" for all).
+func (s *Source) Interface() string { return s.ifname }
+
+// Snaplen is the snapshot length in effect.
+func (s *Source) Snaplen() int { return s.cfg.Snaplen }
+
+// Netns is the namespace the source captures in.
+func (s *Source) Netns() nsexec.Target { return s.cfg.Netns }
+
+// Interfaces returns the interfaces the namespace had when the source
+// opened, by index.
+func (s *Source) Interfaces() map[int]string {
+	out := make(map[int]string, len(s.names))
+	for k, v := range s.names {
+		out[k] = v
+	}
+	return out
+}
+
+// Close releases the socket and ring; it is safe to call more than once.
+func (s *Source) Close() error {
+	s.closed.Do(func() {
+		if s.ring != nil {
+			s.ring.close()
+		}
+		if s.fd >= 0 {
+			unix.Close(s.fd)
+		}
+		if s.wake >= 0 {
+			unix.Close(s.wake)
+		}
+		if s.nsfile != nil {
+			s.nsfile.Close()
+		}
+	})
+	return nil
+}
+
+func htons(v uint16) uint16 { return v<<8 | v>>8 }
