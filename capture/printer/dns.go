@@ -1,0 +1,441 @@
+package printer
+
+var dnsTypes = map[uint32]string{
+	1: "A", 2: "NS", 3: "MD", 4: "MF", 5: "CNAME", 6: "SOA", 7: "MB", 8: "MG", 9: "MR", 10: "NULL",
+	11: "WKS", 12: "PTR", 13: "HINFO", 14: "MINFO", 15: "MX", 16: "TXT", 17: "RP", 18: "AFSDB",
+	19: "X25", 20: "ISDN", 21: "RT", 22: "NSAP", 23: "NSAP_PTR", 24: "SIG", 25: "KEY", 26: "PX",
+	27: "GPOS", 28: "AAAA", 29: "LOC", 30: "NXT", 31: "EID", 32: "NIMLOC", 33: "SRV", 34: "ATMA",
+	35: "NAPTR", 36: "KX", 37: "CERT", 38: "A6", 39: "DNAME", 40: "SINK", 41: "OPT", 42: "APL",
+	43: "DS", 44: "SSHFP", 45: "IPSECKEY", 46: "RRSIG", 47: "NSEC", 48: "DNSKEY", 49: "DHCID",
+	50: "NSEC3", 51: "NSEC3PARAM", 52: "TLSA", 53: "SMIMEA", 55: "HIP", 59: "CDS", 60: "CDNSKEY",
+	61: "OPENPGPKEY", 62: "CSYNC", 63: "ZONEMD", 64: "SVCB", 65: "HTTPS", 99: "SPF", 100: "UINFO",
+	101: "UID", 102: "GID", 103: "UNSPEC", 104: "NID", 105: "L32", 106: "L64", 107: "LP",
+	108: "EUI48", 109: "EUI64", 249: "TKEY", 250: "TSIG", 251: "IXFR", 252: "AXFR",
+	253: "MAILB", 254: "MAILA", 255: "ANY", 256: "URI", 257: "CAA",
+}
+
+var dnsClasses = map[uint32]string{1: "IN", 3: "CHAOS", 4: "HS", 255: "ANY"}
+
+var dnsOps = [16]string{"", " inv_q", " stat", " op3", " notify", " update", " op6", " op7", " op8",
+	" updateA", " updateD", " updateDA", " updateM", " updateMA", " zoneInit", " zoneRef"}
+
+var dnsRcodes = [...]string{"", " FormErr", " ServFail", " NXDomain", " NotImp", " Refused", " YXDomain",
+	" YXRRSet", " NXRRSet", " NotAuth", " NotZone", " Resp11", " Resp12", " Resp13", " Resp14", " NoChange",
+	" BadVers"}
+
+// dns prints tcpdump's one-line summary of a DNS message.
+func (p *Printer) dns(b []byte, length int) {
+	if length < 12 {
+		p.s("domain [length ")
+		p.i(length)
+		p.s(" < 12] (invalid)")
+		return
+	}
+	if len(b) < 12 {
+		p.trunc("domain")
+		return
+	}
+	id := be16(b)
+	flags := be16(b[2:])
+	qd, an, ns, ar := int(be16(b[4:])), int(be16(b[6:])), int(be16(b[8:])), int(be16(b[10:]))
+	opcode := flags >> 11 & 0xf
+	rcode := int(flags & 0xf)
+	rcode |= p.dnsExtRcode(b, qd, an+ns, ar)
+	if flags&0x8000 != 0 {
+		p.u(uint64(id))
+		p.s(dnsOps[opcode])
+		if rcode < len(dnsRcodes) {
+			p.s(dnsRcodes[rcode])
+		} else {
+			p.s(" Resp")
+			p.i(rcode)
+		}
+		if flags&0x0400 != 0 {
+			p.c('*')
+		}
+		if flags&0x0080 == 0 {
+			p.c('-')
+		}
+		if flags&0x0200 != 0 {
+			p.c('|')
+		}
+		if flags&0x0020 != 0 {
+			p.c('$')
+		}
+		if qd != 1 {
+			p.s(" [")
+			p.i(qd)
+			p.s("q]")
+		}
+		cp := 12
+		for i := 0; i < qd; i++ {
+			if i != 0 {
+				p.c(',')
+			}
+			n, ok := dnsSkip(b, cp)
+			if !ok {
+				p.trunc("domain")
+				return
+			}
+			cp = n + 4
+		}
+		p.c(' ')
+		p.i(an)
+		p.c('/')
+		p.i(ns)
+		p.c('/')
+		p.i(ar)
+		for i := 0; i < an; i++ {
+			if i > 0 {
+				if cp >= len(b) {
+					p.trunc("domain")
+					return
+				}
+				p.c(',')
+			}
+			n, ok := p.dnsRR(b, cp)
+			if !ok {
+				p.trunc("domain")
+				return
+			}
+			cp = n
+		}
+	} else {
+		p.u(uint64(id))
+		p.s(dnsOps[opcode])
+		if flags&0x0100 != 0 {
+			p.c('+')
+		}
+		if flags&0x0010 != 0 {
+			p.c('%')
+		}
+		if flags&0x6cf != 0 {
+			p.s(" [b2&3=0x")
+			p.x(uint64(flags), 1)
+			p.c(']')
+		}
+		if opcode == 1 {
+			if qd != 0 {
+				p.s(" [")
+				p.i(qd)
+				p.s("q]")
+			}
+			if an != 1 {
+				p.s(" [")
+				p.i(an)
+				p.s("a]")
+			}
+		} else {
+			if an != 0 {
+				p.s(" [")
+				p.i(an)
+				p.s("a]")
+			}
+			if qd != 1 {
+				p.s(" [")
+				p.i(qd)
+				p.s("q]")
+			}
+		}
+		if ns != 0 {
+			p.s(" [")
+			p.i(ns)
+			p.s("n]")
+		}
+		if ar != 0 {
+			p.s(" [")
+			p.i(ar)
+			p.s("au]")
+		}
+		cp := 12
+		for i := 0; i < qd; i++ {
+			if i > 0 && cp >= len(b) {
+				p.trunc("domain")
+				return
+			}
+			n, ok := p.dnsQuestion(b, cp)
+			if !ok {
+				p.trunc("domain")
+				return
+			}
+			cp = n
+		}
+	}
+	p.s(" (")
+	p.i(length)
+	p.c(')')
+}
+
+// dnsExtRcode finds the EDNS OPT record's upper rcode bits, as tcpdump
+// does before printing anything.
+func (p *Printer) dnsExtRcode(b []byte, qd, anns, ar int) int {
+	cp := 12
+	var ok bool
+	for i := 0; i < qd; i++ {
+		if cp, ok = dnsSkip(b, cp); !ok {
+			return 0
+		}
+		if cp += 4; cp >= len(b) {
+			return 0
+		}
+	}
+	for i := 0; i < anns; i++ {
+		if cp, ok = dnsSkip(b, cp); !ok {
+			return 0
+		}
+		if cp += 8; cp+2 > len(b) {
+			return 0
+		}
+		if cp += 2 + int(be16(b[cp:])); cp >= len(b) {
+			return 0
+		}
+	}
+	for i := 0; i < ar; i++ {
+		if cp, ok = dnsSkip(b, cp); !ok || cp+2 > len(b) {
+			return 0
+		}
+		typ := be16(b[cp:])
+		if cp += 4; cp+1 > len(b) {
+			return 0
+		}
+		if typ == 41 {
+			return int(b[cp]) << 4
+		}
+		if cp += 4; cp+2 > len(b) {
+			return 0
+		}
+		if cp += 2 + int(be16(b[cp:])); cp >= len(b) {
+			return 0
+		}
+	}
+	return 0
+}
+
+// dnsSkip returns the offset after the name at off.
+func dnsSkip(b []byte, off int) (int, bool) {
+	for {
+		if off >= len(b) {
+			return 0, false
+		}
+		l := int(b[off])
+		switch {
+		case l == 0:
+			return off + 1, true
+		case l&0xc0 == 0xc0:
+			return off + 2, true
+		case l&0xc0 != 0:
+			return 0, false
+		}
+		off += l + 1
+	}
+}
+
+// dnsName prints the name at off (following compression pointers) and
+// returns the offset after it in the record.
+func (p *Printer) dnsName(b []byte, off int) (int, bool) {
+	end := -1
+	jumps := 0
+	printed := false
+	for {
+		if off >= len(b) {
+			return 0, false
+		}
+		l := int(b[off])
+		if l&0xc0 == 0xc0 {
+			if off+1 >= len(b) {
+				return 0, false
+			}
+			if end < 0 {
+				end = off + 2
+			}
+			off = int(be16(b[off:]) & 0x3fff)
+			if jumps++; jumps > 64 {
+				return 0, false
+			}
+			continue
+		}
+		if l&0xc0 != 0 {
+			return 0, false
+		}
+		if l == 0 {
+			if !printed {
+				p.c('.')
+			}
+			if end < 0 {
+				end = off + 1
+			}
+			return end, true
+		}
+		if off+1+l > len(b) {
+			return 0, false
+		}
+		for _, c := range b[off+1 : off+1+l] {
+			p.printable(c)
+		}
+		p.c('.')
+		printed = true
+		off += l + 1
+	}
+}
+
+// printable appends c as tcpdump's fn_print_char does.
+func (p *Printer) printable(c byte) {
+	if c >= 0x80 {
+		p.s("M-")
+		c &= 0x7f
+	}
+	if c < 0x20 || c == 0x7f {
+		p.c('^')
+		p.c(c ^ 0x40)
+		return
+	}
+	p.c(c)
+}
+
+func (p *Printer) dnsType(t uint16) {
+	if name, ok := tok(dnsTypes, uint32(t)); ok {
+		p.s(name)
+		return
+	}
+	p.s("Type")
+	p.u(uint64(t))
+}
+
+func (p *Printer) dnsClass(c uint16) {
+	if name, ok := tok(dnsClasses, uint32(c)); ok {
+		p.s(name)
+		return
+	}
+	p.s("(Class ")
+	p.u(uint64(c))
+	p.c(')')
+}
+
+func (p *Printer) dnsQuestion(b []byte, off int) (int, bool) {
+	n, ok := dnsSkip(b, off)
+	if !ok || n+4 > len(b) {
+		return 0, false
+	}
+	p.c(' ')
+	p.dnsType(be16(b[n:]))
+	if c := be16(b[n+2:]); c != 1 {
+		p.c(' ')
+		p.dnsClass(c)
+	}
+	p.s("? ")
+	if _, ok := p.dnsName(b, off); !ok {
+		return 0, false
+	}
+	return n + 4, true
+}
+
+func (p *Printer) dnsRR(b []byte, off int) (int, bool) {
+	var cp int
+	var ok bool
+	if p.opts.Verbose > 0 {
+		p.c(' ')
+		if cp, ok = p.dnsName(b, off); !ok {
+			return 0, false
+		}
+	} else if cp, ok = dnsSkip(b, off); !ok {
+		return len(b), true
+	}
+	if cp+10 > len(b) {
+		return len(b), true
+	}
+	typ, class := be16(b[cp:]), be16(b[cp+2:])
+	if class != 1 && typ != 41 {
+		p.c(' ')
+		p.dnsClass(class)
+	}
+	optFlags := be16(b[cp+6:])
+	rdlen := int(be16(b[cp+8:]))
+	cp += 10
+	rp := cp + rdlen
+	p.c(' ')
+	p.dnsType(typ)
+	if rp > len(b) {
+		return 0, false
+	}
+	rd := b[cp:rp]
+	switch typ {
+	case 1:
+		if len(rd) < 4 {
+			return 0, false
+		}
+		p.c(' ')
+		p.ip4(rd)
+	case 2, 5, 12, 39:
+		p.c(' ')
+		if _, ok := p.dnsName(b, cp); !ok {
+			return 0, false
+		}
+	case 6:
+		if p.opts.Verbose == 0 {
+			break
+		}
+		p.c(' ')
+		n, ok := p.dnsName(b, cp)
+		if !ok {
+			return 0, false
+		}
+		p.c(' ')
+		if n, ok = p.dnsName(b, n); !ok || n+20 > len(b) {
+			return 0, false
+		}
+		for i := 0; i < 5; i++ {
+			p.c(' ')
+			p.u(uint64(be32(b[n+4*i:])))
+		}
+	case 15:
+		if len(rd) < 2 {
+			return 0, false
+		}
+		p.c(' ')
+		if _, ok := p.dnsName(b, cp+2); !ok {
+			return 0, false
+		}
+		p.c(' ')
+		p.u(uint64(be16(rd)))
+	case 16:
+		for len(rd) > 0 {
+			n := int(rd[0])
+			if 1+n > len(rd) {
+				return 0, false
+			}
+			p.s(" \"")
+			for _, c := range rd[1 : 1+n] {
+				p.printable(c)
+			}
+			p.c('"')
+			rd = rd[1+n:]
+		}
+	case 33:
+		if len(rd) < 6 {
+			return 0, false
+		}
+		p.c(' ')
+		if _, ok := p.dnsName(b, cp+6); !ok {
+			return 0, false
+		}
+		p.c(':')
+		p.u(uint64(be16(rd[4:])))
+		p.c(' ')
+		p.u(uint64(be16(rd)))
+		p.c(' ')
+		p.u(uint64(be16(rd[2:])))
+	case 28:
+		if len(rd) < 16 {
+			return 0, false
+		}
+		p.c(' ')
+		p.ip6(rd)
+	case 41:
+		p.s(" UDPsize=")
+		p.u(uint64(class))
+		if optFlags&0x8000 != 0 {
+			p.s(" DO")
+		}
+	}
+	return rp, true
+}

@@ -1,0 +1,175 @@
+package printer
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+const corpusDir = "../../testdata/printer"
+
+// variants are the tcpdump flag sets compared on every file ("" is plain -n);
+// extra adds flag sets compared on some files only.
+var (
+	variants = []string{"", "-e", "-v", "-q"}
+	extra    = map[string][]string{
+		"ipv4": {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v"},
+		"ipv6": {"-x", "-e -v"},
+		"arp":  {"-xx", "-XX"},
+		"dns":  {"-X"},
+		"sll2": {"-XX", "-e -v"},
+		"vlan": {"-xx", "-e -v"},
+	}
+)
+
+func variantsOf(name string) []string { return append(append([]string(nil), variants...), extra[name]...) }
+
+// goldenName maps a file and a flag set to its golden file: ipv4.e-v.txt.
+func goldenName(name, flags string) string {
+	v := strings.ReplaceAll(strings.ReplaceAll(flags, "-", ""), " ", "-")
+	if v == "" {
+		v = "n"
+	}
+	return filepath.Join(corpusDir, name+"."+v+".txt")
+}
+
+func optionsFor(t testing.TB, flags string) Options {
+	var o Options
+	for _, f := range strings.Fields(flags) {
+		switch f {
+		case "-e":
+			o.LinkHeader = true
+		case "-v":
+			o.Verbose++
+		case "-q":
+			o.Quiet = true
+		case "-t":
+			o.Timestamp = TimestampNone
+		case "-tt":
+			o.Timestamp = TimestampEpoch
+		case "-ttt":
+			o.Timestamp = TimestampDelta
+		case "-tttt":
+			o.Timestamp = TimestampDate
+		case "-ttttt":
+			o.Timestamp = TimestampSinceFirst
+		case "-x":
+			o.Hex = HexPayload
+		case "-xx":
+			o.Hex = HexFrame
+		case "-X":
+			o.Hex = HexASCIIPayload
+		case "-XX":
+			o.Hex = HexASCIIFrame
+		default:
+			t.Fatalf("unknown flag %q", f)
+		}
+	}
+	o.InterfaceName = hostInterfaceName
+	return o
+}
+
+func tcpdump(t testing.TB, file, flags string) ([]byte, error) {
+	path, err := exec.LookPath("tcpdump")
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{"-n", "-r", file}, strings.Fields(flags)...)
+	cmd := exec.Command(path, args...)
+	cmd.Env = append(os.Environ(), "TZ=UTC")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, errors.New(err.Error() + ": " + stderr.String())
+	}
+	return out, nil
+}
+
+func ours(t testing.TB, file, flags string) []byte {
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(optionsFor(t, flags))
+	var out []byte
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = p.Append(out, &Packet{Time: ci.Timestamp, LinkType: r.LinkType(), Data: data, Length: ci.Length})
+	}
+	return out
+}
+
+func writeGoldens(t *testing.T) {
+	for _, c := range corpus {
+		for _, v := range variantsOf(c.name) {
+			out, err := tcpdump(t, filepath.Join(corpusDir, c.name+".pcap"), v)
+			if err != nil {
+				t.Fatalf("tcpdump %s %s: %v", c.name, v, err)
+			}
+			if err := os.WriteFile(goldenName(c.name, v), out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestGolden compares our lines with tcpdump's over the corpus: with the
+// installed tcpdump when there is one, else with the committed golden files.
+func TestGolden(t *testing.T) {
+	total, same := 0, 0
+	for _, c := range corpus {
+		for _, v := range variantsOf(c.name) {
+			file := filepath.Join(corpusDir, c.name+".pcap")
+			want, err := tcpdump(t, file, v)
+			src := "tcpdump"
+			if err != nil {
+				if want, err = os.ReadFile(goldenName(c.name, v)); err != nil {
+					t.Fatal(err)
+				}
+				src = "golden"
+			}
+			got := ours(t, file, v)
+			wl := strings.Split(strings.TrimSuffix(string(want), "\n"), "\n")
+			gl := strings.Split(strings.TrimSuffix(string(got), "\n"), "\n")
+			n, ok := 0, 0
+			for i := range max(len(wl), len(gl)) {
+				var w, g string
+				if i < len(wl) {
+					w = wl[i]
+				}
+				if i < len(gl) {
+					g = gl[i]
+				}
+				n++
+				if w == g {
+					ok++
+					continue
+				}
+				t.Errorf("%s %q line %d:\n  %s: %s\n  nsdiag : %s", c.name, v, i+1, src, w, g)
+			}
+			total += n
+			same += ok
+			t.Logf("%-9s %-8q %3d/%3d identical lines (%s)", c.name, v, ok, n, src)
+		}
+	}
+	t.Logf("overall: %d/%d identical lines (%.1f%%)", same, total, 100*float64(same)/float64(max(total, 1)))
+}

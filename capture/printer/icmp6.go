@@ -1,0 +1,319 @@
+package printer
+
+var icmp6Types = map[uint32]string{
+	1: "destination unreachable", 2: "packet too big", 3: "time exceeded in-transit", 4: "parameter problem",
+	128: "echo request", 129: "echo reply", 130: "multicast listener query", 131: "multicast listener report",
+	132: "multicast listener done", 133: "router solicitation", 134: "router advertisement",
+	135: "neighbor solicitation", 136: "neighbor advertisement", 137: "redirect", 138: "router renumbering",
+	139: "who-are-you request", 140: "who-are-you reply", 141: "inverse neighbor solicitation",
+	142: "inverse neighbor advertisement", 143: "multicast listener report v2", 144: "ha discovery request",
+	145: "ha discovery reply", 146: "mobile router solicitation", 147: "mobile router advertisement",
+	148: "certification path solicitation", 149: "certification path advertisement",
+	151: "multicast router advertisement", 152: "multicast router solicitation",
+	153: "multicast router termination", 200: "mtrace response", 201: "mtrace message",
+}
+
+var icmp6Unreach = [...]string{"unreachable route", " unreachable prohibited", "beyond scope", "unreachable address", "unreachable port"}
+
+var icmp6ParamProb = [...]string{"erroneous", "next header", "option", "incomplete header chain"}
+
+func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
+	if length == 0 {
+		p.s("ICMP6, length 0 (invalid)")
+		return
+	}
+	if len(b) < 1 {
+		p.trunc("icmp6")
+		return
+	}
+	typ := b[0]
+	if p.opts.Verbose > 0 && !fragmented && len(b) >= length && length >= 4 {
+		sum := checksum(p.pseudoSum(58, length), b[:length])
+		if sum != 0xffff {
+			should := ^checksum(checksum(p.pseudoSum(58, length), b[:2]), b[4:length]) & 0xffff
+			p.s("[bad icmp6 cksum 0x")
+			p.x(uint64(be16(b[2:4])), 4)
+			p.s(" -> 0x")
+			p.x(uint64(should), 4)
+			p.s("!] ")
+		} else {
+			p.s("[icmp6 sum ok] ")
+		}
+	}
+	p.s("ICMP6, ")
+	if name, ok := tok(icmp6Types, uint32(typ)); ok {
+		p.s(name)
+	} else {
+		p.s("unknown icmp6 type (")
+		p.u(uint64(typ))
+		p.c(')')
+	}
+	if p.opts.Verbose > 0 && (typ == 133 || typ == 134 || typ == 135 || typ == 136 || typ == 137) {
+		p.s(", length ")
+		p.i(length)
+	}
+	if len(b) < 2 {
+		p.trunc("icmp6")
+		return
+	}
+	code := b[1]
+	oip := b[min(8, len(b)):] // the quoted packet of error messages
+	need := func(n int) bool {
+		if len(b) < n {
+			p.trunc("icmp6")
+			return false
+		}
+		return true
+	}
+	switch typ {
+	case 1:
+		p.s(", ")
+		if int(code) < len(icmp6Unreach) {
+			p.s(icmp6Unreach[code])
+		} else {
+			p.s("unknown unreach code (")
+			p.u(uint64(code))
+			p.c(')')
+		}
+		switch code {
+		case 0, 1, 3:
+			if !need(8 + 40) {
+				return
+			}
+			p.c(' ')
+			p.ip6(oip[24:])
+		case 2:
+			if !need(8 + 40) {
+				return
+			}
+			p.c(' ')
+			p.ip6(oip[24:])
+			p.s(", source address ")
+			p.ip6(oip[8:])
+		case 4:
+			proto, up, ok := upperLayer6(oip)
+			if !ok {
+				p.trunc("icmp6")
+				return
+			}
+			p.s(", ")
+			p.ip6(oip[24:])
+			switch proto {
+			case 6:
+				p.s(" tcp port ")
+			case 17:
+				p.s(" udp port ")
+			}
+			p.u(uint64(be16(up[2:])))
+		default:
+			if p.opts.Verbose <= 1 {
+				p.hexdumpInline(b[:min(len(b), length)], false)
+				return
+			}
+		}
+	case 2:
+		if !need(8) {
+			return
+		}
+		p.s(", mtu ")
+		p.u(uint64(be32(b[4:])))
+	case 3:
+		switch code {
+		case 0:
+			if !need(8 + 40) {
+				return
+			}
+			p.s(" for ")
+			p.ip6(oip[24:])
+		case 1:
+			p.s(" (reassembly)")
+		default:
+			p.s(", unknown code (")
+			p.u(uint64(code))
+			p.c(')')
+		}
+	case 4:
+		if !need(8 + 40) {
+			return
+		}
+		if int(code) < len(icmp6ParamProb) {
+			p.s(", ")
+			p.s(icmp6ParamProb[code])
+			p.s(" - octet ")
+			p.u(uint64(be32(b[4:])))
+		} else {
+			p.s(", code-#")
+			p.u(uint64(code))
+		}
+	case 128, 129:
+		if !need(8) {
+			return
+		}
+		p.s(", id ")
+		p.u(uint64(be16(b[4:])))
+		p.s(", seq ")
+		p.u(uint64(be16(b[6:])))
+	case 133:
+		if p.opts.Verbose > 0 {
+			p.ndOptions(b[min(8, len(b)):min(len(b), length)])
+		}
+	case 134:
+		if p.opts.Verbose > 0 {
+			if !need(16) {
+				return
+			}
+			p.s("\n\thop limit ")
+			p.u(uint64(b[4]))
+			p.s(", Flags [")
+			p.raFlags(b[5])
+			p.s("], pref ")
+			p.s([...]string{"medium", "high", "rsv", "low"}[b[5]>>3&3])
+			p.s(", router lifetime ")
+			p.u(uint64(be16(b[6:])))
+			p.s("s, reachable time ")
+			p.u(uint64(be32(b[8:])))
+			p.s("ms, retrans timer ")
+			p.u(uint64(be32(b[12:])))
+			p.s("ms")
+			p.ndOptions(b[16:min(len(b), length)])
+		}
+	case 135:
+		if !need(24) {
+			return
+		}
+		p.s(", who has ")
+		p.ip6(b[8:])
+		if p.opts.Verbose > 0 {
+			p.ndOptions(b[24:min(len(b), length)])
+		}
+	case 136:
+		if !need(24) {
+			return
+		}
+		p.s(", tgt is ")
+		p.ip6(b[8:])
+		if p.opts.Verbose > 0 {
+			p.s(", Flags [")
+			sep := ""
+			for _, f := range []struct {
+				bit  byte
+				name string
+			}{{0x80, "router"}, {0x40, "solicited"}, {0x20, "override"}} {
+				if b[4]&f.bit != 0 {
+					p.s(sep)
+					p.s(f.name)
+					sep = ", "
+				}
+			}
+			if sep == "" {
+				p.s("none")
+			}
+			p.c(']')
+			p.ndOptions(b[24:min(len(b), length)])
+		}
+	case 137:
+		if !need(40) {
+			return
+		}
+		p.s(", ")
+		p.ip6(b[24:])
+		p.s(" to ")
+		p.ip6(b[8:])
+		if p.opts.Verbose > 0 {
+			p.ndOptions(b[40:min(len(b), length)])
+		}
+	default:
+		p.s(", length ")
+		p.i(length)
+		if p.opts.Verbose <= 1 {
+			p.hexdumpInline(b[:min(len(b), length)], false)
+		}
+		return
+	}
+	if p.opts.Verbose == 0 {
+		p.s(", length ")
+		p.i(length)
+	}
+}
+
+func (p *Printer) raFlags(f byte) {
+	sep := ""
+	for _, fl := range []struct {
+		bit  byte
+		name string
+	}{{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x04, "proxy"}} {
+		if f&fl.bit != 0 {
+			p.s(sep)
+			p.s(fl.name)
+			sep = ", "
+		}
+	}
+	if sep == "" {
+		p.s("none")
+	}
+}
+
+var ndOptNames = map[uint32]string{1: "source link-address", 2: "destination link-address", 3: "prefix info",
+	4: "redirected header", 5: "mtu", 8: "homeagent info", 24: "route info", 25: "rdnss", 31: "dnssl"}
+
+// ndOptions prints -v's neighbor discovery options, one per line.
+func (p *Printer) ndOptions(b []byte) {
+	for len(b) >= 2 {
+		typ, n := b[0], int(b[1])*8
+		if n == 0 || n > len(b) {
+			p.trunc("icmp6")
+			return
+		}
+		p.s("\n\t  ")
+		if name, ok := tok(ndOptNames, uint32(typ)); ok {
+			p.s(name)
+		} else {
+			p.s("unknown")
+		}
+		p.s(" option (")
+		p.u(uint64(typ))
+		p.s("), length ")
+		p.i(n)
+		p.s(" (")
+		p.u(uint64(b[1]))
+		p.s("): ")
+		switch typ {
+		case 1, 2:
+			p.mac(b[2:n])
+		case 5:
+			p.u(uint64(be32(b[4:])))
+		default:
+			p.hexdumpInline(b[2:n], false)
+		}
+		b = b[n:]
+	}
+}
+
+// upperLayer6 finds the TCP or UDP header quoted inside an ICMPv6 error.
+func upperLayer6(b []byte) (byte, []byte, bool) {
+	if len(b) < 40 {
+		return 0, nil, false
+	}
+	nh, cp := b[6], b[40:]
+	for {
+		switch nh {
+		case 6, 17:
+			if len(cp) < 4 {
+				return 0, nil, false
+			}
+			return nh, cp, true
+		case 0, 60, 43:
+			if len(cp) < 2 || len(cp) < (int(cp[1])+1)*8 {
+				return 0, nil, false
+			}
+			nh, cp = cp[0], cp[(int(cp[1])+1)*8:]
+		case 44:
+			if len(cp) < 8 || be16(cp[2:])&0xfff8 != 0 {
+				return 0, nil, false
+			}
+			nh, cp = cp[0], cp[8:]
+		default:
+			return 0, nil, false
+		}
+	}
+}

@@ -1,0 +1,458 @@
+package printer
+
+// ipCtx is what transport printers need from the IP header around them.
+type ipCtx struct {
+	v        int
+	src, dst []byte
+	proto    byte // IPv4 protocol, or the IPv6 header's next-header field
+}
+
+var ipProtoNames = map[uint32]string{
+	0: "Options", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 8: "EGP", 9: "IGRP", 17: "UDP",
+	33: "DCCP", 41: "IPv6", 43: "Routing", 44: "Fragment", 46: "RSVP", 47: "GRE", 50: "ESP",
+	51: "AH", 55: "Mobile IP", 58: "ICMPv6", 60: "unknown", 88: "EIGRP", 89: "OSPF", 103: "PIM",
+	108: "Compressed IP", 112: "VRRP", 113: "PGM", 132: "SCTP", 135: "Mobility",
+}
+
+func (p *Printer) protoName(nh byte) {
+	name, ok := tok(ipProtoNames, uint32(nh))
+	if !ok {
+		name = "unknown"
+	}
+	p.s(name)
+}
+
+// ipv4 prints an IPv4 packet: b holds its captured bytes, length its bytes
+// on the wire.
+func (p *Printer) ipv4(b []byte, length int) {
+	if len(b) < 1 {
+		p.trunc("ip")
+		return
+	}
+	if v := b[0] >> 4; v != 4 {
+		if v == 6 {
+			p.s("IP6, wrong link-layer encapsulation")
+		} else {
+			p.s("IP")
+			p.u(uint64(v))
+		}
+		p.s(" (invalid)")
+		return
+	}
+	if !p.opts.LinkHeader {
+		p.s("IP ")
+	}
+	if len(b) < 20 {
+		p.trunc("ip")
+		return
+	}
+	if length < 20 {
+		p.s("truncated-ip ")
+		p.i(length)
+		return
+	}
+	hlen := int(b[0]&0xf) * 4
+	if hlen < 20 {
+		p.s("bad-hlen ")
+		p.i(hlen)
+		return
+	}
+	tot := int(be16(b[2:4]))
+	if tot > length {
+		p.s("[total length ")
+		p.i(tot)
+		p.s(" > length ")
+		p.i(length)
+		p.s("] (invalid) ")
+	}
+	if tot < hlen {
+		p.s("bad-len ")
+		p.i(tot)
+		return
+	}
+	end := min(length, tot)
+	if len(b) > end {
+		b = b[:end]
+	}
+	off := be16(b[6:8])
+	nh := b[9]
+	if p.opts.Verbose > 0 {
+		if !p.ipv4Verbose(b, hlen, tot, off, nh) {
+			return
+		}
+	}
+	if len(b) < hlen {
+		p.trunc("ip")
+		return
+	}
+	p.ipc = ipCtx{v: 4, src: b[12:16], dst: b[16:20], proto: nh}
+	if off&0x1fff != 0 {
+		p.ip4(b[12:16])
+		p.s(" > ")
+		p.ip4(b[16:20])
+		p.s(": ip-proto-")
+		p.u(uint64(nh))
+		return
+	}
+	if nh != 6 && nh != 17 && nh != 132 && nh != 33 {
+		p.ip4(b[12:16])
+		p.s(" > ")
+		p.ip4(b[16:20])
+		p.s(": ")
+	}
+	p.demux(nh, b[hlen:], end-hlen, off&0x3fff != 0)
+}
+
+var ipOptNames = map[uint32]string{0: "EOL", 1: "NOP", 68: "timestamp", 130: "security", 7: "RR", 137: "SSRR", 131: "LSRR", 148: "RA", 82: "traceroute"}
+
+// ipv4Verbose prints -v's "(tos 0x0, ttl 64, ...)" and reports whether the
+// header was captured far enough to go on.
+func (p *Printer) ipv4Verbose(b []byte, hlen, tot int, off uint16, nh byte) bool {
+	p.s("(tos 0x")
+	p.x(uint64(b[1]), 1)
+	switch b[1] & 3 {
+	case 1:
+		p.s(",ECT(1)")
+	case 2:
+		p.s(",ECT(0)")
+	case 3:
+		p.s(",CE")
+	}
+	if b[8] >= 1 {
+		p.s(", ttl ")
+		p.u(uint64(b[8]))
+	}
+	p.s(", id ")
+	p.u(uint64(be16(b[4:6])))
+	p.s(", offset ")
+	p.u(uint64(off&0x1fff) * 8)
+	p.s(", flags [")
+	sep := ""
+	for _, f := range []struct {
+		bit  uint16
+		name string
+	}{{0x2000, "+"}, {0x4000, "DF"}, {0x8000, "rsvd"}} {
+		if off&f.bit != 0 {
+			p.s(sep)
+			p.s(f.name)
+			sep = ", "
+		}
+	}
+	if sep == "" {
+		p.s("none")
+	}
+	p.s("], proto ")
+	p.protoName(nh)
+	p.s(" (")
+	p.u(uint64(nh))
+	p.s("), length ")
+	p.i(tot)
+	if hlen > 20 {
+		p.s(", options (")
+		if len(b) < hlen {
+			p.s(" [truncated-option]")
+		} else {
+			p.ipOptions(b[20:hlen])
+		}
+		p.c(')')
+	}
+	if len(b) >= hlen {
+		if sum := ^checksum(0, b[:hlen]) & 0xffff; sum != 0 {
+			field := uint32(be16(b[10:12]))
+			hdr := checksum(0, b[:10]) + checksum(0, b[12:hlen])
+			p.s(", bad cksum ")
+			p.x(uint64(field), 1)
+			p.s(" (->")
+			p.x(uint64(^checksum(hdr, nil)&0xffff), 1)
+			p.s(")!")
+		}
+	}
+	p.s(")\n    ")
+	return true
+}
+
+func (p *Printer) ipOptions(b []byte) {
+	for len(b) > 0 {
+		code := b[0]
+		if name, ok := tok(ipOptNames, uint32(code)); ok {
+			p.s(name)
+		} else {
+			p.s("unknown ")
+			p.u(uint64(code))
+		}
+		n := 1
+		if code > 1 {
+			if len(b) < 2 || b[1] < 2 {
+				p.s(" [bad length ")
+				if len(b) >= 2 {
+					p.u(uint64(b[1]))
+				}
+				p.c(']')
+				return
+			}
+			n = int(b[1])
+		}
+		if n > len(b) {
+			p.s(" [bad length ")
+			p.i(n)
+			p.c(']')
+			return
+		}
+		switch code {
+		case 0:
+			return
+		case 148:
+			if n < 4 {
+				p.s(" [bad length ")
+				p.i(n)
+				p.c(']')
+			} else if v := be16(b[2:4]); v != 0 {
+				p.s(" value ")
+				p.u(uint64(v))
+			}
+		}
+		b = b[n:]
+	}
+}
+
+// ipv6 prints an IPv6 packet and walks its extension headers.
+func (p *Printer) ipv6(b []byte, length int) {
+	if len(b) < 40 {
+		p.trunc("ip6")
+		return
+	}
+	if !p.opts.LinkHeader {
+		p.s("IP6 ")
+	}
+	if length < 40 {
+		p.s("truncated-ip6 ")
+		p.i(length)
+		return
+	}
+	if v := b[0] >> 4; v != 6 {
+		p.s("version error: ")
+		p.u(uint64(v))
+		p.s(" != 6")
+		return
+	}
+	plen := int(be16(b[4:6]))
+	tot := plen + 40
+	if plen == 0 {
+		tot = length
+	} else if tot > length {
+		p.s("[header+payload length ")
+		p.i(tot)
+		p.s(" > length ")
+		p.i(length)
+		p.s("] (invalid) ")
+	}
+	end := min(tot, length)
+	if len(b) > end {
+		b = b[:end]
+	}
+	nh := b[6]
+	if p.opts.Verbose > 0 {
+		flow := be32(b[0:4])
+		p.c('(')
+		if flow&0x0ff00000 != 0 {
+			p.s("class 0x")
+			p.x(uint64(flow>>20&0xff), 2)
+			p.s(", ")
+		}
+		if flow&0xfffff != 0 {
+			p.s("flowlabel 0x")
+			p.x(uint64(flow&0xfffff), 5)
+			p.s(", ")
+		}
+		p.s("hlim ")
+		p.u(uint64(b[7]))
+		p.s(", next-header ")
+		p.protoName(nh)
+		p.s(" (")
+		p.u(uint64(nh))
+		p.s(") payload length: ")
+		p.i(plen)
+		p.s(") ")
+	}
+	p.ipc = ipCtx{v: 6, src: b[8:24], dst: b[24:40], proto: nh}
+	if nh != 6 && nh != 17 && nh != 132 && nh != 33 {
+		p.ip6(b[8:24])
+		p.s(" > ")
+		p.ip6(b[24:40])
+		p.s(": ")
+	}
+	cp, rest := b[40:], end-40
+	fragmented := false
+	for {
+		switch nh {
+		case 0, 60:
+			// Hop-by-hop and destination options: "HBH " or "DSTOPT ".
+			if len(cp) < 2 || len(cp) < (int(cp[1])+1)*8 {
+				p.trunc("ip6")
+				return
+			}
+			n := (int(cp[1]) + 1) * 8
+			if nh == 0 {
+				p.s("HBH ")
+			} else {
+				p.s("DSTOPT ")
+			}
+			if p.opts.Verbose > 0 {
+				p.ip6Options(cp[2:n])
+			}
+			nh, cp, rest = cp[0], cp[n:], rest-n
+		case 43:
+			n, ok := p.routing6(cp)
+			if !ok {
+				return
+			}
+			nh, cp, rest = cp[0], cp[n:], rest-n
+		case 44:
+			if len(cp) < 8 {
+				p.trunc("frag6")
+				return
+			}
+			offlg := be16(cp[2:4])
+			p.s("frag (")
+			if p.opts.Verbose > 0 {
+				p.s("0x")
+				p.x(uint64(be32(cp[4:8])), 8)
+				p.c(':')
+			}
+			p.u(uint64(offlg & 0xfff8))
+			p.c('|')
+			p.i(tot - (end - rest) - 8)
+			p.c(')')
+			if offlg&0xfff8 != 0 {
+				return
+			}
+			p.c(' ')
+			fragmented = true
+			nh, cp, rest = cp[0], cp[8:], rest-8
+		default:
+			p.demux(nh, cp, rest, fragmented)
+			return
+		}
+		if len(cp) == 0 && rest > 0 {
+			return
+		}
+	}
+}
+
+// ip6Options prints -v's hop-by-hop and destination options.
+func (p *Printer) ip6Options(b []byte) {
+	for len(b) > 0 {
+		if b[0] == 0 {
+			p.s("(pad1)")
+			b = b[1:]
+			continue
+		}
+		if len(b) < 2 || len(b) < 2+int(b[1]) {
+			p.s("[trunc]")
+			return
+		}
+		n := 2 + int(b[1])
+		switch b[0] {
+		case 1:
+			p.s("(padn)")
+		case 5:
+			p.s("(rtalert: 0x")
+			if n >= 4 {
+				p.x(uint64(be16(b[2:4])), 4)
+			}
+			p.s(") ")
+		case 0xc2:
+			p.s("(jumbo: ")
+			if n >= 6 {
+				p.u(uint64(be32(b[2:6])))
+			}
+			p.s(") ")
+		default:
+			p.s("(opt_type 0x")
+			p.x(uint64(b[0]), 2)
+			p.s(": len=")
+			p.u(uint64(b[1]))
+			p.s(") ")
+		}
+		b = b[n:]
+	}
+	p.c(' ')
+}
+
+// routing6 prints a routing header as tcpdump's rt6_print does.
+func (p *Printer) routing6(b []byte) (int, bool) {
+	if len(b) < 4 {
+		p.trunc("rt6")
+		return 0, false
+	}
+	n := (int(b[1]) + 1) * 8
+	p.s("RT6 (len=")
+	p.u(uint64(b[1]))
+	p.s(", type=")
+	p.u(uint64(b[2]))
+	if b[2] == 0 {
+		p.s(" [Deprecated]")
+	}
+	p.s(", segleft=")
+	p.u(uint64(b[3]))
+	switch b[2] {
+	case 0, 2:
+		if len(b) < 8 {
+			p.trunc("rt6")
+			return 0, false
+		}
+		if p.opts.Verbose > 0 {
+			p.s(", rsv=0x")
+			p.x(uint64(be32(b[4:8])), 1)
+		}
+		addrs := int(b[1]) / 2
+		for i := 0; i < addrs; i++ {
+			a := 8 + 16*i
+			if len(b) < a+16 {
+				p.trunc("rt6")
+				return 0, false
+			}
+			p.s(", [")
+			p.i(i)
+			p.c(']')
+			p.ip6(b[a : a+16])
+		}
+		p.s(") ")
+	default:
+		p.s(") ")
+	}
+	if len(b) < n {
+		return n, false
+	}
+	return n, true
+}
+
+// demux hands an IP payload to its protocol's printer; length counts the
+// payload's bytes on the wire.
+func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
+	switch nh {
+	case 6:
+		p.tcp(b, length, fragmented)
+	case 17:
+		p.udp(b, length, fragmented)
+	case 1:
+		if p.ipc.v != 4 {
+			p.s("[ICMP requires IPv4] (invalid)")
+			return
+		}
+		p.icmp4(b, length, fragmented)
+	case 58:
+		if p.ipc.v != 6 {
+			p.s("[ICMPv6 requires IPv6] (invalid)")
+			return
+		}
+		p.icmp6(b, length, fragmented)
+	case 59:
+		p.s("no next header")
+	default:
+		p.s(" ip-proto-")
+		p.u(uint64(nh))
+		p.c(' ')
+		p.i(length)
+	}
+}

@@ -1,0 +1,296 @@
+package printer
+
+import (
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// linkDecoder decodes link-layer headers into reused layer structs with
+// gopacket's DecodingLayerParser (no allocation per packet).
+type linkDecoder struct {
+	eth             layers.Ethernet
+	sll             layers.LinuxSLL
+	sll2            layers.LinuxSLL2
+	ether, cooked   *gopacket.DecodingLayerParser
+	cooked2         *gopacket.DecodingLayerParser
+	decoded         []gopacket.LayerType
+}
+
+func (d *linkDecoder) init() {
+	mk := func(first gopacket.LayerType) *gopacket.DecodingLayerParser {
+		lp := gopacket.NewDecodingLayerParser(first, &d.eth, &d.sll, &d.sll2)
+		// Stop quietly at the network layer: the printer reads it itself.
+		lp.IgnoreUnsupported = true
+		return lp
+	}
+	d.ether = mk(layers.LayerTypeEthernet)
+	d.cooked = mk(layers.LayerTypeLinuxSLL)
+	d.cooked2 = mk(layers.LayerTypeLinuxSLL2)
+	d.decoded = make([]gopacket.LayerType, 0, 4)
+}
+
+// decode runs lp over data and reports whether its first layer decoded.
+func (d *linkDecoder) decode(lp *gopacket.DecodingLayerParser, data []byte) bool {
+	_ = lp.DecodeLayers(data, &d.decoded)
+	return len(d.decoded) > 0
+}
+
+// linkLayer prints the link header (as -e asks) and what it carries, and
+// returns the link header's length for -x.
+func (p *Printer) linkLayer(pkt *Packet, length int) int {
+	data := pkt.Data
+	switch pkt.LinkType {
+	case layers.LinkTypeEthernet:
+		return p.ether(data, length)
+	case layers.LinkTypeLinuxSLL:
+		return p.sll(data, length)
+	case layers.LinkTypeLinuxSLL2:
+		return p.sll2(data, length, pkt.Interface)
+	case layers.LinkTypeRaw, 12:
+		if p.opts.LinkHeader {
+			p.s("ip: ")
+		}
+		if len(data) == 0 {
+			p.trunc("ip")
+			return 0
+		}
+		switch data[0] >> 4 {
+		case 4:
+			p.ipv4(data, length)
+		case 6:
+			p.ipv6(data, length)
+		default:
+			p.s("IP")
+			p.u(uint64(data[0] >> 4))
+		}
+		return 0
+	case layers.LinkTypeIPv4:
+		p.ipv4(data, length)
+		return 0
+	case layers.LinkTypeIPv6:
+		p.ipv6(data, length)
+		return 0
+	}
+	p.s("unsupported link type ")
+	p.i(int(pkt.LinkType))
+	return 0
+}
+
+func (p *Printer) ether(data []byte, length int) int {
+	d := &p.link
+	if !d.decode(d.ether, data) {
+		p.trunc("ether")
+		return len(data)
+	}
+	src, dst := d.eth.SrcMAC, d.eth.DstMAC
+	if p.opts.LinkHeader {
+		p.mac(src)
+		p.s(" > ")
+		p.mac(dst)
+		p.s(", ")
+	}
+	hdr := 14
+	typ := be16(data[12:14])
+	body := data[14:]
+	caplen, wire := len(body), length-14
+	for typ == 0x8100 || typ == 0x88a8 || typ == 0x9100 || typ == 0x9200 {
+		if caplen < 4 || wire < 4 {
+			p.trunc("vlan")
+			return hdr + min(caplen, max(wire, 0))
+		}
+		if p.opts.LinkHeader {
+			p.ethertype(typ)
+			tci := be16(body)
+			p.s(", vlan ")
+			p.u(uint64(tci & 0xfff))
+			p.s(", p ")
+			p.u(uint64(tci >> 13))
+			if tci&0x1000 != 0 {
+				p.s(", DEI")
+			}
+			p.s(", ")
+		}
+		typ = be16(body[2:])
+		body, caplen, wire, hdr = body[4:], caplen-4, wire-4, hdr+4
+	}
+	if typ <= 1500 {
+		// An 802.3 length field and an LLC header: tcpdump decodes LLC/SNAP,
+		// we print the frame as tcpdump prints an unknown payload.
+		if p.opts.LinkHeader {
+			p.s("802.3, length ")
+			p.u(uint64(typ))
+			p.s(": ")
+		} else {
+			p.mac(src)
+			p.s(" > ")
+			p.mac(dst)
+			p.s(", 802.3, length ")
+			p.u(uint64(typ))
+			p.s(": ")
+		}
+		p.hexdumpInline(body, true)
+		return hdr
+	}
+	if p.opts.LinkHeader {
+		p.ethertype(typ)
+		p.s(", length ")
+		p.u(uint64(length))
+		p.s(": ")
+	}
+	if !p.ethertypeBody(typ, body, wire) {
+		if !p.opts.LinkHeader {
+			p.mac(src)
+			p.s(" > ")
+			p.mac(dst)
+			p.s(", ")
+			p.ethertype(typ)
+			p.s(", length ")
+			p.u(uint64(length))
+			p.s(": ")
+		}
+		p.hexdumpInline(body, true)
+	}
+	return hdr
+}
+
+// ethertypeBody prints what an ethertype carries; false when tcpdump would
+// not know the type either.
+func (p *Printer) ethertypeBody(typ uint16, b []byte, length int) bool {
+	switch typ {
+	case 0x0800:
+		p.ipv4(b, length)
+	case 0x86dd:
+		p.ipv6(b, length)
+	case 0x0806, 0x8035:
+		p.arp(b, length)
+	default:
+		return false
+	}
+	return true
+}
+
+var ethertypeNames = map[uint32]string{
+	0x0800: "IPv4", 0x0806: "ARP", 0x86dd: "IPv6", 0x8035: "Reverse ARP",
+	0x8100: "802.1Q", 0x88a8: "802.1Q-QinQ", 0x9100: "802.1Q-9100", 0x9200: "802.1Q-9200",
+	0x88cc: "LLDP", 0x9000: "Loopback", 0x8847: "MPLS unicast", 0x8848: "MPLS multicast",
+	0x888e: "EAPOL", 0x8863: "PPPoE D", 0x8864: "PPPoE S", 0x88e5: "MACsec",
+	0x8809: "Slow Protocols", 0x8808: "MPCP", 0x88f7: "PTP", 0x6558: "Transparent Ethernet Bridging",
+}
+
+func (p *Printer) ethertype(typ uint16) {
+	name, ok := tok(ethertypeNames, uint32(typ))
+	if !ok {
+		name = "Unknown"
+	}
+	if p.opts.Quiet {
+		p.s(name)
+		return
+	}
+	p.s("ethertype ")
+	p.s(name)
+	p.s(" (0x")
+	p.x(uint64(typ), 4)
+	p.c(')')
+}
+
+var sllTypes = [...]string{0: "In", 1: "B", 2: "M", 3: "P", 4: "Out"}
+
+func sllType(t uint16) string {
+	if int(t) < len(sllTypes) {
+		return sllTypes[t]
+	}
+	return "?"
+}
+
+// padded appends s left-aligned in a field of width columns, as "%-5s".
+func (p *Printer) padded(s string, width int) {
+	p.s(s)
+	for i := len(s); i < width; i++ {
+		p.c(' ')
+	}
+}
+
+func (p *Printer) sll(data []byte, length int) int {
+	d := &p.link
+	if !d.decode(d.cooked, data) {
+		p.trunc("sll")
+		return len(data)
+	}
+	typ := be16(data[14:16])
+	header := func() {
+		name := sllType(be16(data[0:2]))
+		for i := len(name); i < 3; i++ {
+			p.c(' ')
+		}
+		p.s(name)
+		p.c(' ')
+		p.mac(data[6 : 6+min(int(be16(data[4:6])), 8)])
+		p.c(' ')
+		p.ethertype(typ)
+		p.s(", length ")
+		p.u(uint64(length))
+		p.s(": ")
+	}
+	if p.opts.LinkHeader {
+		header()
+	}
+	if !p.ethertypeBody(typ, data[16:], length-16) {
+		if !p.opts.LinkHeader {
+			header()
+		}
+		p.hexdumpInline(data[16:], true)
+	}
+	return 16
+}
+
+func (p *Printer) sll2(data []byte, length int, ifname string) int {
+	d := &p.link
+	if !d.decode(d.cooked2, data) {
+		p.trunc("sll2")
+		return len(data)
+	}
+	h := &d.sll2
+	if ifname == "" {
+		ifname = p.interfaceName(int(h.InterfaceIndex))
+	}
+	p.padded(ifname, 5)
+	p.c(' ')
+	p.padded(sllType(uint16(h.PacketType)), 3)
+	p.c(' ')
+	typ := be16(data[0:2])
+	header := func() {
+		p.s("ifindex ")
+		p.u(uint64(h.InterfaceIndex))
+		p.c(' ')
+		p.mac(h.Addr)
+		p.c(' ')
+		p.ethertype(typ)
+		p.s(", length ")
+		p.u(uint64(length))
+		p.s(": ")
+	}
+	if p.opts.LinkHeader {
+		header()
+	}
+	if !p.ethertypeBody(typ, data[20:], length-20) {
+		if !p.opts.LinkHeader {
+			header()
+		}
+		p.hexdumpInline(data[20:], true)
+	}
+	return 20
+}
+
+func (p *Printer) interfaceName(index int) string {
+	if name, ok := p.ifnames[index]; ok {
+		return name
+	}
+	name := "?"
+	if p.opts.InterfaceName != nil {
+		if n, ok := p.opts.InterfaceName(index); ok {
+			name = n
+		}
+	}
+	p.ifnames[index] = name
+	return name
+}

@@ -1,0 +1,222 @@
+package printer
+
+import (
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Packet is one captured frame as the printer sees it.
+type Packet struct {
+	Time     time.Time
+	LinkType layers.LinkType // Ethernet, LinuxSLL, LinuxSLL2, Raw, IPv4 or IPv6
+	Data     []byte          // captured bytes
+	Length   int             // original length on the wire; 0 means len(Data)
+	// Interface names the interface a LINUX_SLL2 frame came from; when empty
+	// the printer asks Options.InterfaceName for the frame's ifindex.
+	Interface string
+	// NetNS, when set, is printed as "NetNS: " before the line, so captures
+	// merged from several namespaces stay readable.
+	NetNS string
+}
+
+// TimestampFormat selects tcpdump's -t family.
+type TimestampFormat int
+
+const (
+	TimestampDefault    TimestampFormat = iota // HH:MM:SS.ffffff in local time
+	TimestampNone                              // -t
+	TimestampEpoch                             // -tt: seconds since 1970
+	TimestampDelta                             // -ttt: since the previous packet
+	TimestampDate                              // -tttt: date and time
+	TimestampSinceFirst                        // -ttttt: since the first packet
+)
+
+// HexFormat selects tcpdump's -x family.
+type HexFormat int
+
+const (
+	HexNone         HexFormat = iota
+	HexPayload                // -x: hex of the packet after the link header
+	HexFrame                  // -xx: hex including the link header
+	HexASCIIPayload           // -X
+	HexASCIIFrame             // -XX
+)
+
+// Options mirror tcpdump's output flags. The zero value prints as tcpdump -n.
+type Options struct {
+	Timestamp  TimestampFormat
+	LinkHeader bool // -e
+	Verbose    int  // -v; levels above 1 print as 1
+	Quiet      bool // -q
+	Hex        HexFormat
+	// InterfaceName resolves a LINUX_SLL2 ifindex when Packet.Interface is
+	// empty (tcpdump -r uses the reading host's names). Nil prints "?".
+	InterfaceName func(index int) (string, bool)
+	// Location for the default and -tttt timestamps; nil means time.Local.
+	Location *time.Location
+}
+
+// Printer formats packets. It keeps the state tcpdump keeps between lines
+// (previous and first timestamps, TCP initial sequence numbers), so one
+// Printer serves one stream and is not safe for concurrent use.
+type Printer struct {
+	opts Options
+	b    []byte // the line being built
+
+	first, prev time.Time
+	conns       tcpState
+	ipc         ipCtx
+	ifnames     map[int]string
+
+	link    linkDecoder
+	decoded []gopacket.LayerType
+}
+
+// New returns a Printer for opts.
+func New(opts Options) *Printer {
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	p := &Printer{opts: opts, ifnames: map[int]string{}}
+	p.conns.init()
+	p.link.init()
+	return p
+}
+
+// Append appends pkt's line(s), newline-terminated, to dst.
+func (p *Printer) Append(dst []byte, pkt *Packet) []byte {
+	p.b = dst
+	if pkt.NetNS != "" {
+		p.s(pkt.NetNS)
+		p.s(": ")
+	}
+	p.timestamp(pkt.Time)
+	length := pkt.Length
+	if length < len(pkt.Data) {
+		length = len(pkt.Data)
+	}
+	hdr := p.linkLayer(pkt, length)
+	switch p.opts.Hex {
+	case HexPayload, HexASCIIPayload:
+		if hdr < len(pkt.Data) {
+			p.hexdumpInline(pkt.Data[hdr:], p.opts.Hex == HexASCIIPayload)
+		}
+	case HexFrame, HexASCIIFrame:
+		p.hexdumpInline(pkt.Data, p.opts.Hex == HexASCIIFrame)
+	}
+	p.c('\n')
+	out := p.b
+	p.b = nil
+	return out
+}
+
+func (p *Printer) timestamp(t time.Time) {
+	switch p.opts.Timestamp {
+	case TimestampNone:
+		return
+	case TimestampEpoch:
+		us := t.UnixMicro()
+		p.i(int(us / 1e6))
+		p.c('.')
+		p.pad(int(us%1e6), 6)
+	case TimestampDelta, TimestampSinceFirst:
+		ref := p.prev
+		if p.opts.Timestamp == TimestampSinceFirst {
+			ref = p.first
+		}
+		if ref.IsZero() {
+			ref = t
+		}
+		if p.first.IsZero() {
+			p.first = t
+		}
+		p.prev = t
+		d := t.Sub(ref)
+		if d < 0 {
+			p.c('-')
+			d = -d
+		} else {
+			p.c(' ')
+		}
+		us := int(d / time.Microsecond)
+		p.hms(us/1e6, us%1e6)
+	case TimestampDate:
+		t = t.In(p.opts.Location)
+		y, m, d := t.Date()
+		p.pad(y, 4)
+		p.c('-')
+		p.pad(int(m), 2)
+		p.c('-')
+		p.pad(d, 2)
+		p.c(' ')
+		p.clock(t)
+	default:
+		p.clock(t.In(p.opts.Location))
+	}
+	p.c(' ')
+}
+
+func (p *Printer) clock(t time.Time) {
+	h, m, s := t.Clock()
+	p.hms(h*3600+m*60+s, t.Nanosecond()/1000)
+}
+
+func (p *Printer) hms(secs, us int) {
+	p.pad(secs/3600, 2)
+	p.c(':')
+	p.pad(secs/60%60, 2)
+	p.c(':')
+	p.pad(secs%60, 2)
+	p.c('.')
+	p.pad(us, 6)
+}
+
+// pad appends n in decimal with at least width digits.
+func (p *Printer) pad(n, width int) {
+	var buf [20]byte
+	i := len(buf)
+	for n > 0 || len(buf)-i < width {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	p.b = append(p.b, buf[i:]...)
+}
+
+// hexdumpInline appends tcpdump's hex dump lines, each starting with
+// "\n\t": 16 bytes a line in groups of two, with the text column if ascii.
+func (p *Printer) hexdumpInline(data []byte, ascii bool) {
+	for off := 0; off < len(data); off += 16 {
+		line := data[off:min(off+16, len(data))]
+		p.s("\n\t0x")
+		p.x(uint64(off), 4)
+		p.s(": ")
+		for i, v := range line {
+			if i%2 == 0 {
+				p.c(' ')
+			}
+			p.c(hexDigits[v>>4])
+			p.c(hexDigits[v&0xf])
+		}
+		if !ascii {
+			continue
+		}
+		// Pad a short last line so the text column lines up.
+		for i := len(line); i < 16; i++ {
+			if i%2 == 0 {
+				p.c(' ')
+			}
+			p.s("  ")
+		}
+		p.s("  ")
+		for _, v := range line {
+			if v >= 0x20 && v < 0x7f {
+				p.c(v)
+			} else {
+				p.c('.')
+			}
+		}
+	}
+}

@@ -1,0 +1,463 @@
+package printer
+
+// tcpKey names a connection in one canonical direction, as tcpdump's
+// tcp_seq_hash does, so both directions share the initial sequence numbers.
+type tcpKey struct {
+	src, dst [16]byte
+	ports    uint32
+	v6       bool
+}
+
+type tcpISN struct{ seq, ack uint32 }
+
+// tcpState is tcpdump's per-connection memory for relative sequence numbers.
+type tcpState struct{ conns map[tcpKey]tcpISN }
+
+func (s *tcpState) init() { s.conns = make(map[tcpKey]tcpISN) }
+
+const (
+	thFIN = 0x01
+	thSYN = 0x02
+	thRST = 0x04
+	thPSH = 0x08
+	thACK = 0x10
+	thURG = 0x20
+	thECE = 0x40
+	thCWR = 0x80
+)
+
+var tcpFlagChars = [8]byte{'F', 'S', 'R', 'P', '.', 'U', 'E', 'W'}
+
+var tcpOptNames = map[uint32]string{
+	0: "eol", 1: "nop", 2: "mss", 3: "wscale", 4: "sackOK", 5: "sack", 6: "echo", 7: "echoreply",
+	8: "TS", 11: "cc", 12: "ccnew", 13: "ccecho", 19: "md5", 20: "scps", 27: "quick-start",
+	28: "uto", 29: "tcp-ao", 30: "mptcp", 34: "tfo", 254: "exp",
+}
+
+// hostPort appends "addr.port" for the current IP header.
+func (p *Printer) hostPort(addr []byte, port uint16) {
+	if p.ipc.v == 6 {
+		p.ip6(addr)
+	} else {
+		p.ip4(addr)
+	}
+	p.c('.')
+	p.u(uint64(port))
+}
+
+func (p *Printer) addrs() {
+	if p.ipc.v == 6 {
+		p.ip6(p.ipc.src)
+		p.s(" > ")
+		p.ip6(p.ipc.dst)
+	} else {
+		p.ip4(p.ipc.src)
+		p.s(" > ")
+		p.ip4(p.ipc.dst)
+	}
+}
+
+func (p *Printer) tcp(b []byte, length int, fragmented bool) {
+	if len(b) < 4 {
+		p.addrs()
+		p.c(':')
+		p.trunc("tcp")
+		return
+	}
+	sport, dport := be16(b), be16(b[2:])
+	if p.ipc.v == 6 && p.ipc.proto != 6 {
+		p.u(uint64(sport))
+		p.s(" > ")
+		p.u(uint64(dport))
+	} else {
+		p.hostPort(p.ipc.src, sport)
+		p.s(" > ")
+		p.hostPort(p.ipc.dst, dport)
+	}
+	p.s(": ")
+	if len(b) < 20 {
+		p.trunc("tcp")
+		return
+	}
+	hlen := int(b[12]>>4) * 4
+	if hlen < 20 {
+		p.s(" tcp ")
+		p.i(length - hlen)
+		p.s(" [bad hdr length ")
+		p.i(hlen)
+		p.s(" - too short, < 20]")
+		return
+	}
+	seq, ack := be32(b[4:]), be32(b[8:])
+	flags := b[13]
+	win, urp := be16(b[14:]), be16(b[18:])
+	if p.opts.Quiet {
+		p.s("tcp ")
+		p.i(length - hlen)
+		if hlen > length {
+			p.s(" [bad hdr length ")
+			p.i(hlen)
+			p.s(" - too long, > ")
+			p.i(length)
+			p.c(']')
+		}
+		return
+	}
+	p.s("Flags [")
+	if flags == 0 {
+		p.s("none")
+	}
+	for i, ch := range tcpFlagChars {
+		if flags&(1<<i) != 0 {
+			p.c(ch)
+		}
+	}
+	p.c(']')
+	var thseq, thack uint32
+	rev := false
+	if flags&thACK != 0 {
+		var k tcpKey
+		rev = sport > dport || (sport == dport && string(p.ipc.src) > string(p.ipc.dst))
+		src, dst := p.ipc.src, p.ipc.dst
+		k.ports = uint32(sport)<<16 | uint32(dport)
+		if rev {
+			src, dst = dst, src
+			k.ports = uint32(dport)<<16 | uint32(sport)
+		}
+		copy(k.src[:], src)
+		copy(k.dst[:], dst)
+		k.v6 = p.ipc.v == 6
+		isn, found := p.conns.conns[k]
+		if !found || flags&thSYN != 0 {
+			if rev {
+				isn = tcpISN{seq: ack - 1, ack: seq}
+			} else {
+				isn = tcpISN{seq: seq, ack: ack - 1}
+			}
+			p.conns.conns[k] = isn
+		} else if rev {
+			seq -= isn.ack
+			ack -= isn.seq
+		} else {
+			seq -= isn.seq
+			ack -= isn.ack
+		}
+		thseq, thack = isn.seq, isn.ack
+	}
+	if hlen > length {
+		p.s(" [bad hdr length ")
+		p.i(hlen)
+		p.s(" - too long, > ")
+		p.i(length)
+		p.c(']')
+		return
+	}
+	if p.opts.Verbose > 0 && !fragmented && len(b) >= length {
+		p.tcpChecksum(b[:length])
+	}
+	length -= hlen
+	if length > 0 || flags&(thSYN|thFIN|thRST) != 0 {
+		p.s(", seq ")
+		p.u(uint64(seq))
+		if length > 0 {
+			p.c(':')
+			p.u(uint64(seq + uint32(length)))
+		}
+	}
+	if flags&thACK != 0 {
+		p.s(", ack ")
+		p.u(uint64(ack))
+	}
+	p.s(", win ")
+	p.u(uint64(win))
+	if flags&thURG != 0 {
+		p.s(", urg ")
+		p.u(uint64(urp))
+	}
+	if hlen > 20 {
+		p.s(", options [")
+		if !p.tcpOptions(b[20:min(hlen, len(b))], hlen-20, rev, thseq, thack) {
+			return
+		}
+		p.c(']')
+	}
+	p.s(", length ")
+	p.i(length)
+	if length > 0 && len(b) > hlen {
+		payload := b[hlen:]
+		if len(payload) > length {
+			payload = payload[:length]
+		}
+		if sport == 80 || dport == 80 || sport == 8080 || dport == 8080 {
+			p.s(": ")
+			p.http(payload)
+		}
+	}
+}
+
+// tcpOptions prints the options list; false means it ended in a truncation
+// or a bad option and the line is over.
+func (p *Printer) tcpOptions(b []byte, hlen int, rev bool, thseq, thack uint32) bool {
+	var ch byte
+	for hlen > 0 {
+		if ch != 0 {
+			p.c(ch)
+		}
+		if len(b) < 1 {
+			p.trunc("tcp")
+			return false
+		}
+		opt := b[0]
+		b = b[1:]
+		n := 1
+		if opt != 0 && opt != 1 {
+			if len(b) < 1 {
+				p.trunc("tcp")
+				return false
+			}
+			n = int(b[0])
+			b = b[1:]
+			if n < 2 || n > hlen {
+				p.s("[bad opt]")
+				if ch != 0 {
+					p.c(']')
+				}
+				return false
+			}
+			hlen--
+			n--
+		}
+		hlen--
+		if name, ok := tok(tcpOptNames, uint32(opt)); ok {
+			p.s(name)
+		} else {
+			p.s("unknown-")
+			p.u(uint64(opt))
+		}
+		datalen := 0
+		need := func(l int) bool {
+			if l > hlen {
+				p.s("[bad opt]")
+				if ch != 0 {
+					p.c(']')
+				}
+				return false
+			}
+			if l > len(b) {
+				p.trunc("tcp")
+				if ch != 0 {
+					p.c('>')
+				}
+				return false
+			}
+			return true
+		}
+		switch opt {
+		case 2:
+			datalen = 2
+			if !need(2) {
+				return false
+			}
+			p.c(' ')
+			p.u(uint64(be16(b)))
+		case 3:
+			datalen = 1
+			if !need(1) {
+				return false
+			}
+			p.c(' ')
+			p.u(uint64(b[0]))
+		case 5:
+			datalen = n - 1
+			if datalen%8 != 0 {
+				p.s(" invalid sack")
+				break
+			}
+			p.c(' ')
+			p.i(datalen / 8)
+			p.c(' ')
+			for i := 0; i < datalen; i += 8 {
+				if !need(i + 8) {
+					return false
+				}
+				s, e := be32(b[i:]), be32(b[i+4:])
+				if rev {
+					s -= thseq
+					e -= thseq
+				} else {
+					s -= thack
+					e -= thack
+				}
+				p.c('{')
+				p.u(uint64(s))
+				p.c(':')
+				p.u(uint64(e))
+				p.c('}')
+			}
+		case 8:
+			datalen = 8
+			if !need(8) {
+				return false
+			}
+			p.s(" val ")
+			p.u(uint64(be32(b)))
+			p.s(" ecr ")
+			p.u(uint64(be32(b[4:])))
+		case 0, 1, 4:
+		default:
+			datalen = n - 1
+			if datalen > 0 {
+				p.s(" 0x")
+			}
+			for i := 0; i < datalen; i++ {
+				if !need(i + 1) {
+					return false
+				}
+				p.x(uint64(b[i]), 2)
+			}
+		}
+		if datalen > len(b) {
+			datalen = len(b)
+		}
+		b = b[datalen:]
+		hlen -= datalen
+		total := datalen + 1
+		if opt != 0 && opt != 1 {
+			total++
+		}
+		if total != n+1 && opt != 0 && opt != 1 {
+			p.s("[len ")
+			p.i(n + 1)
+			p.c(']')
+		}
+		ch = ','
+		if opt == 0 {
+			break
+		}
+	}
+	return true
+}
+
+// tcpChecksum prints -v's ", cksum 0x1234 (correct)" over a whole segment.
+func (p *Printer) tcpChecksum(seg []byte) {
+	sum := p.pseudoSum(6, len(seg))
+	sum = checksum(sum, seg)
+	field := be16(seg[16:18])
+	p.s(", cksum 0x")
+	p.x(uint64(field), 4)
+	if sum == 0xffff {
+		p.s(" (correct)")
+		return
+	}
+	// What the field should hold: the sum with the field taken out.
+	should := ^checksum(checksum(p.pseudoSum(6, len(seg)), seg[:16]), seg[18:]) & 0xffff
+	p.s(" (incorrect -> 0x")
+	p.x(uint64(should), 4)
+	p.c(')')
+}
+
+func (p *Printer) pseudoSum(proto byte, length int) uint32 {
+	sum := checksum(0, p.ipc.src)
+	sum = checksum(sum, p.ipc.dst)
+	sum += uint32(proto) + uint32(length&0xffff) + uint32(length>>16)
+	return sum
+}
+
+var httpMethods = []string{"OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "CONNECT", "PATCH",
+	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "POLL", "BCOPY", "BMOVE", "SEARCH", "BDELETE", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE"}
+
+// http prints "HTTP" and, for a request or response, its first line.
+func (p *Printer) http(b []byte) {
+	p.s("HTTP")
+	tok, rest, ok := token(b)
+	show := false
+	if ok {
+		for _, m := range httpMethods {
+			if equalFold(tok, m) {
+				show = true
+			}
+		}
+		if tok2, _, ok2 := token(rest); ok2 && len(tok2) == 3 && isDigit(tok2[0]) && isDigit(tok2[1]) && isDigit(tok2[2]) {
+			show = true
+		}
+	}
+	if !show {
+		return
+	}
+	if p.opts.Verbose > 0 {
+		p.s(", length: ")
+		p.i(len(b))
+		for len(b) > 0 {
+			n, ok := p.txtLine("\n\t", b)
+			if !ok {
+				break
+			}
+			b = b[n:]
+		}
+		return
+	}
+	p.txtLine(": ", b)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		c := b[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// token returns the printable word before the first space, if any.
+func token(b []byte) (tok, rest []byte, ok bool) {
+	for i, c := range b {
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			if i == 0 {
+				return nil, nil, false
+			}
+			j := i
+			for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+				j++
+			}
+			return b[:i], b[j:], true
+		}
+		if c < 0x21 || c > 0x7e || i >= 128 {
+			return nil, nil, false
+		}
+	}
+	return nil, nil, false
+}
+
+// txtLine prints one text line after prefix, as tcpdump's print_txt_line,
+// and returns how many bytes it used.
+func (p *Printer) txtLine(prefix string, b []byte) (int, bool) {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\r' && i+1 < len(b) && b[i+1] == '\n' {
+			p.s(prefix)
+			p.b = append(p.b, b[:i]...)
+			return i + 2, true
+		}
+		if c == '\n' {
+			p.s(prefix)
+			p.b = append(p.b, b[:i]...)
+			return i + 1, true
+		}
+		if (c < 0x20 || c > 0x7e) && c != '\t' {
+			return 0, false
+		}
+	}
+	p.s(prefix)
+	p.b = append(p.b, b...)
+	p.trunc("http")
+	return 0, false
+}

@@ -1,0 +1,81 @@
+package printer
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"strconv"
+)
+
+const hexDigits = "0123456789abcdef"
+
+func be16(b []byte) uint16 { return binary.BigEndian.Uint16(b) }
+func be32(b []byte) uint32 { return binary.BigEndian.Uint32(b) }
+
+func (p *Printer) s(str string)  { p.b = append(p.b, str...) }
+func (p *Printer) c(ch byte)     { p.b = append(p.b, ch) }
+func (p *Printer) u(n uint64)    { p.b = strconv.AppendUint(p.b, n, 10) }
+func (p *Printer) i(n int)       { p.b = strconv.AppendInt(p.b, int64(n), 10) }
+func (p *Printer) trunc(proto string) {
+	p.s(" [|")
+	p.s(proto)
+	p.c(']')
+}
+
+// x appends n in lower-case hex, zero-padded to width digits.
+func (p *Printer) x(n uint64, width int) {
+	var buf [16]byte
+	i := len(buf)
+	for n > 0 || i > len(buf)-width {
+		i--
+		buf[i] = hexDigits[n&0xf]
+		n >>= 4
+		if i == 0 {
+			break
+		}
+	}
+	if i == len(buf) {
+		i--
+		buf[i] = '0'
+	}
+	p.b = append(p.b, buf[i:]...)
+}
+
+func (p *Printer) ip4(b []byte) {
+	p.b = netip.AddrFrom4([4]byte(b[:4])).AppendTo(p.b)
+}
+
+func (p *Printer) ip6(b []byte) {
+	p.b = netip.AddrFrom16([16]byte(b[:16])).AppendTo(p.b)
+}
+
+// mac appends a link-layer address as colon-separated hex bytes.
+func (p *Printer) mac(b []byte) {
+	for i, v := range b {
+		if i > 0 {
+			p.c(':')
+		}
+		p.c(hexDigits[v>>4])
+		p.c(hexDigits[v&0xf])
+	}
+}
+
+// tok looks a code up in a table of names, as tcpdump's tok2str does.
+func tok(table map[uint32]string, v uint32) (string, bool) {
+	s, ok := table[v]
+	return s, ok
+}
+
+// checksum is the Internet checksum over data, folded, not complemented.
+func checksum(sum uint32, data []byte) uint32 {
+	for len(data) >= 2 {
+		sum += uint32(be16(data))
+		data = data[2:]
+	}
+	if len(data) == 1 {
+		sum += uint32(data[0]) << 8
+	}
+	for sum > 0xffff {
+		sum = (sum >> 16) + (sum & 0xffff)
+	}
+	return sum
+}
