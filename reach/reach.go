@@ -91,9 +91,11 @@ type Result struct {
 	// Reason says why it was not reached, as ping prints it: "Destination
 	// Host Unreachable", "timeout", "sendmsg: Network is unreachable".
 	Reason string
-	// ErrorFrom is the address that sent the ICMP error (ICMPError only).
-	ErrorFrom netip.Addr
-	// Err is the failure behind Failed.
+	// ErrorFrom, ICMPType and ICMPCode describe the ICMP error (ICMPv4 or
+	// ICMPv6 by the family of Addr) for ICMPError.
+	ErrorFrom          netip.Addr
+	ICMPType, ICMPCode int
+	// Err is the system error behind SendError and Failed.
 	Err error
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -134,5 +135,35 @@ func TestJobsDefaults(t *testing.T) {
 	j := jobs[0]
 	if j.From != "a" || j.To != "bb" || j.Probes != 3 || j.Timeout != time.Second || j.Interval != 10*time.Millisecond {
 		t.Errorf("first job = %+v", j)
+	}
+}
+
+func TestShort(t *testing.T) {
+	v4, v6 := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("fd00::1")
+	cases := []struct {
+		r    Result
+		want string
+	}{
+		{Result{Outcome: Reached}, "reach"},
+		{Result{Outcome: Timeout}, "timeout"},
+		{Result{Outcome: ICMPError, Addr: v4, ICMPType: 3, ICMPCode: 1}, "!H"},
+		{Result{Outcome: ICMPError, Addr: v4, ICMPType: 3, ICMPCode: 0}, "!N"},
+		{Result{Outcome: ICMPError, Addr: v4, ICMPType: 3, ICMPCode: 13}, "!X"},
+		{Result{Outcome: ICMPError, Addr: v4, ICMPType: 3, ICMPCode: 99}, "!<99>"},
+		{Result{Outcome: ICMPError, Addr: v4, ICMPType: 11}, "!T"},
+		{Result{Outcome: ICMPError, Addr: v6, ICMPType: 1, ICMPCode: 3}, "!H"},
+		{Result{Outcome: ICMPError, Addr: v6, ICMPType: 1, ICMPCode: 1}, "!X"},
+		{Result{Outcome: ICMPError, Addr: v6, ICMPType: 1, ICMPCode: 0}, "!N"},
+		{Result{Outcome: ICMPError, Addr: v6, ICMPType: 3}, "!T"},
+		{Result{Outcome: SendError, Err: fmt.Errorf("sendto: %w", syscall.EINVAL)}, "blackhole"},
+		{Result{Outcome: SendError, Err: syscall.ENETUNREACH}, "no-route"},
+		{Result{Outcome: SendError, Err: syscall.EACCES}, "prohibited"},
+		{Result{Outcome: SendError, Err: syscall.EPERM}, "filtered"},
+		{Result{Outcome: Failed}, "error"},
+	}
+	for _, c := range cases {
+		if got := c.r.Short(); got != c.want {
+			t.Errorf("%+v.Short() = %q, want %q", c.r, got, c.want)
+		}
 	}
 }
