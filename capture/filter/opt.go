@@ -1,0 +1,380 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// The optimizer does what libpcap's does to the programs that matter:
+// jump threading (a test whose outcome is implied by the tests already
+// passed on every path to it is skipped), removal of tests whose branches
+// meet, and removal of loads whose value is already in the register.
+
+type fact struct {
+	jop uint16
+	k   uint32
+	res bool
+}
+
+// facts maps a value key to what is known about it on a path.
+type facts map[string][]fact
+
+func (fs facts) with(key string, f fact) facts {
+	out := make(facts, len(fs)+1)
+	for k, v := range fs {
+		out[k] = v
+	}
+	out[key] = append(append([]fact(nil), fs[key]...), f)
+	return out
+}
+
+func intersect(sets []facts) facts {
+	if len(sets) == 0 {
+		return facts{}
+	}
+	out := facts{}
+	for key, list := range sets[0] {
+		var keep []fact
+		for _, f := range list {
+			all := true
+			for _, other := range sets[1:] {
+				found := false
+				for _, g := range other[key] {
+					if g == f {
+						found = true
+						break
+					}
+				}
+				if !found {
+					all = false
+					break
+				}
+			}
+			if all {
+				keep = append(keep, f)
+			}
+		}
+		if keep != nil {
+			out[key] = keep
+		}
+	}
+	return out
+}
+
+// decide reports whether the facts about a value settle the test jop k.
+func (fs facts) decide(key string, jop uint16, k uint32) (res, known bool) {
+	for _, f := range fs[key] {
+		if f.jop == jop && f.k == k {
+			return f.res, true
+		}
+		if jop&srcX != 0 || f.jop&srcX != 0 {
+			continue
+		}
+		if r, ok := implies(f, jop&0xf0, k); ok {
+			return r, true
+		}
+	}
+	return false, false
+}
+
+// implies derives the outcome of "v op k" from one known outcome about v.
+func implies(f fact, op uint16, k uint32) (bool, bool) {
+	lo, hi := uint32(0), uint32(0xffffffff)
+	switch f.jop & 0xf0 {
+	case jmpJEQ:
+		if f.res {
+			lo, hi = f.k, f.k
+		} else if op == jmpJEQ && k == f.k {
+			return false, true
+		} else {
+			return false, false
+		}
+	case jmpJGT:
+		if f.res {
+			if f.k == 0xffffffff {
+				return false, false
+			}
+			lo = f.k + 1
+		} else {
+			hi = f.k
+		}
+	case jmpJGE:
+		if f.res {
+			lo = f.k
+		} else {
+			if f.k == 0 {
+				return false, false
+			}
+			hi = f.k - 1
+		}
+	case jmpJSET:
+		switch {
+		case op == jmpJSET && f.res && f.k&^k == 0:
+			return true, true
+		case op == jmpJSET && !f.res && k&^f.k == 0:
+			return false, true
+		case op == jmpJEQ && !f.res && k&f.k != 0:
+			return false, true
+		}
+		return false, false
+	default:
+		return false, false
+	}
+	switch op {
+	case jmpJEQ:
+		if k < lo || k > hi {
+			return false, true
+		}
+		if lo == hi {
+			return true, true
+		}
+	case jmpJGT:
+		if lo > k {
+			return true, true
+		}
+		if hi <= k {
+			return false, true
+		}
+	case jmpJGE:
+		if lo >= k {
+			return true, true
+		}
+		if hi < k {
+			return false, true
+		}
+	case jmpJSET:
+		if lo == hi {
+			return lo&k != 0, true
+		}
+	}
+	return false, false
+}
+
+// optimize threads jumps and drops pointless tests until nothing changes,
+// then removes redundant loads. It returns the new root.
+func optimize(root *block, sx *symExec) *block {
+	for _, b := range reachable(root) {
+		if !b.ret {
+			b.key = sx.valueKey(b)
+		}
+	}
+	for iter := 0; iter < 32; iter++ {
+		changed := false
+		in := map[*block][]facts{root: {facts{}}}
+		for _, b := range reachable(root) {
+			if b.ret {
+				continue
+			}
+			fs := intersect(in[b])
+			for _, side := range []bool{true, false} {
+				succ := &b.jf
+				if side {
+					succ = &b.jt
+				}
+				ef := fs.with(b.key, fact{b.jop, b.k, side})
+				tgt := *succ
+				for !tgt.ret {
+					r, ok := ef.decide(tgt.key, tgt.jop, tgt.k)
+					if !ok {
+						break
+					}
+					if r {
+						tgt = tgt.jt
+					} else {
+						tgt = tgt.jf
+					}
+				}
+				if tgt != *succ {
+					*succ = tgt
+					changed = true
+				}
+				in[tgt] = append(in[tgt], ef)
+			}
+		}
+		// A test whose branches meet decides nothing.
+		skip := func(b *block) *block {
+			for !b.ret && b.jt == b.jf {
+				b = b.jt
+				changed = true
+			}
+			return b
+		}
+		root = skip(root)
+		for _, b := range reachable(root) {
+			if !b.ret {
+				b.jt, b.jf = skip(b.jt), skip(b.jf)
+			}
+		}
+		var merged bool
+		if root, merged = intern(root); merged {
+			changed = true
+		}
+		if !changed {
+			break
+		}
+	}
+	elimLoads(root, sx)
+	// Code is a function of the registers on entry, so equal blocks can
+	// merge even after load elimination made them depend on their paths.
+	root, _ = intern(root)
+	return root
+}
+
+// intern merges blocks with the same statements, test and successors
+// (libpcap's intern_blocks). Successors are visited first, so whole equal
+// subgraphs collapse in one pass. It returns the new root and whether
+// anything merged.
+func intern(root *block) (*block, bool) {
+	blocks := reachable(root)
+	canonOf := map[*block]*block{}
+	bySig := map[string]*block{}
+	merged := false
+	for i := len(blocks) - 1; i >= 0; i-- {
+		b := blocks[i]
+		if b.ret {
+			canonOf[b] = b
+			continue
+		}
+		b.jt, b.jf = canonOf[b.jt], canonOf[b.jf]
+		sig := fmt.Sprintf("%v|%d|%d|%p|%p", b.stmts, b.jop, b.k, b.jt, b.jf)
+		if c, ok := bySig[sig]; ok {
+			canonOf[b] = c
+			merged = true
+			continue
+		}
+		bySig[sig] = b
+		canonOf[b] = b
+	}
+	return canonOf[root], merged
+}
+
+// elimLoads removes statements that leave the registers as they were on
+// every path reaching them.
+func elimLoads(root *block, sx *symExec) {
+	in := map[*block][]symState{}
+	for _, b := range reachable(root) {
+		if b.ret {
+			continue
+		}
+		st := meet(in[b], sx)
+		trial := st
+		for _, s := range b.stmts {
+			sx.step(&trial, s)
+		}
+		if trial == st {
+			b.stmts = nil
+		} else {
+			kept := b.stmts[:0:0]
+			for _, s := range b.stmts {
+				before := st
+				sx.step(&st, s)
+				if st != before || !removable(s) {
+					kept = append(kept, s)
+				}
+			}
+			b.stmts = kept
+		}
+		in[b.jt] = append(in[b.jt], st)
+		in[b.jf] = append(in[b.jf], st)
+	}
+}
+
+// removable: loads, stores and register moves can be dropped when they
+// change nothing; ALU operations could too but never repeat exactly.
+func removable(s insn) bool {
+	switch s.op & 0x07 {
+	case clsLD, clsLDX, clsST, clsSTX, clsMISC:
+		return true
+	}
+	return false
+}
+
+func meet(states []symState, sx *symExec) symState {
+	if len(states) == 0 {
+		return sx.newState()
+	}
+	st := states[0]
+	for _, o := range states[1:] {
+		if o.a != st.a {
+			st.a = sx.unknown()
+		}
+		if o.x != st.x {
+			st.x = sx.unknown()
+		}
+		for i := range st.m {
+			if o.m[i] != st.m[i] {
+				st.m[i] = sx.unknown()
+			}
+		}
+	}
+	return st
+}
+
+const maxInsns = 4096 // BPF_MAXINSNS: the kernel refuses longer programs
+
+var errTooLong = errors.New("expression too complex: program longer than 4096 instructions")
+
+// layout orders blocks topologically and emits instructions, inserting an
+// unconditional jump after a block whose conditional jump is too far.
+func layout(root *block) ([]insn, error) {
+	order := map[*block]float64{}
+	var fixups int
+	for {
+		blocks := reachable(root)
+		for _, b := range blocks {
+			if _, ok := order[b]; !ok {
+				order[b] = float64(b.id)
+			}
+		}
+		sort.SliceStable(blocks, func(i, j int) bool { return order[blocks[i]] > order[blocks[j]] })
+		pos := map[*block]int{}
+		n := 0
+		for _, b := range blocks {
+			pos[b] = n
+			n += len(b.stmts) + 1
+			if n > maxInsns*2 {
+				return nil, errTooLong
+			}
+		}
+		far := false
+		for _, b := range blocks {
+			if b.ret || b.ja {
+				continue
+			}
+			end := pos[b] + len(b.stmts) + 1
+			for i, succ := range []**block{&b.jt, &b.jf} {
+				if pos[*succ]-end > 255 {
+					ja := &block{ja: true, jt: *succ, jf: *succ, id: -1}
+					order[ja] = order[b] - 1e-3*float64(i+1)
+					*succ = ja
+					far = true
+					fixups++
+				}
+			}
+		}
+		if far {
+			if fixups > maxInsns {
+				return nil, errTooLong
+			}
+			continue
+		}
+		var out []insn
+		for _, b := range blocks {
+			out = append(out, b.stmts...)
+			end := pos[b] + len(b.stmts) + 1
+			switch {
+			case b.ret:
+				out = append(out, stmt(clsRET|srcK, b.rv))
+			case b.ja:
+				out = append(out, stmt(clsJMP|jmpJA, uint32(pos[b.jt]-end)))
+			default:
+				out = append(out, insn{op: b.jop, k: b.k, jt: uint8(pos[b.jt] - end), jf: uint8(pos[b.jf] - end)})
+			}
+		}
+		if len(out) > maxInsns {
+			return nil, errTooLong
+		}
+		return out, nil
+	}
+}
