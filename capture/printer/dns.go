@@ -267,6 +267,9 @@ func (p *Printer) dnsName(b []byte, off int) (int, bool) {
 			return end, true
 		}
 		if off+1+l > len(b) {
+			for _, c := range b[off+1:] {
+				p.printable(c)
+			}
 			return 0, false
 		}
 		for _, c := range b[off+1 : off+1+l] {

@@ -416,6 +416,8 @@ func (p *Printer) routing6(b []byte) (int, bool) {
 			p.i(i)
 			p.c(']')
 			p.ip6(b[a : a+16])
+			// Checksums are computed to the final destination.
+			p.ipc.dst = b[a : a+16]
 		}
 		p.s(") ")
 	default:

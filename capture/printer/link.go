@@ -65,9 +65,15 @@ func (p *Printer) linkLayer(pkt *Packet, length int) int {
 		}
 		return 0
 	case layers.LinkTypeIPv4:
+		if p.opts.LinkHeader {
+			p.s("ip: ")
+		}
 		p.ipv4(data, length)
 		return 0
 	case layers.LinkTypeIPv6:
+		if p.opts.LinkHeader {
+			p.s("ip: ")
+		}
 		p.ipv6(data, length)
 		return 0
 	}
@@ -93,15 +99,21 @@ func (p *Printer) ether(data []byte, length int) int {
 	typ := be16(data[12:14])
 	body := data[14:]
 	caplen, wire := len(body), length-14
+	if p.opts.LinkHeader && typ > 1500 {
+		p.ethertype(typ)
+		p.s(", length ")
+		p.u(uint64(length))
+		p.s(": ")
+	}
 	for typ == 0x8100 || typ == 0x88a8 || typ == 0x9100 || typ == 0x9200 {
 		if caplen < 4 || wire < 4 {
 			p.trunc("vlan")
 			return hdr + min(caplen, max(wire, 0))
 		}
+		typ = be16(body[2:])
 		if p.opts.LinkHeader {
-			p.ethertype(typ)
 			tci := be16(body)
-			p.s(", vlan ")
+			p.s("vlan ")
 			p.u(uint64(tci & 0xfff))
 			p.s(", p ")
 			p.u(uint64(tci >> 13))
@@ -109,33 +121,25 @@ func (p *Printer) ether(data []byte, length int) int {
 				p.s(", DEI")
 			}
 			p.s(", ")
+			p.ethertype(typ)
+			p.s(", ")
 		}
-		typ = be16(body[2:])
 		body, caplen, wire, hdr = body[4:], caplen-4, wire-4, hdr+4
 	}
 	if typ <= 1500 {
 		// An 802.3 length field and an LLC header: tcpdump decodes LLC/SNAP,
 		// we print the frame as tcpdump prints an unknown payload.
-		if p.opts.LinkHeader {
-			p.s("802.3, length ")
-			p.u(uint64(typ))
-			p.s(": ")
-		} else {
+		if !p.opts.LinkHeader {
 			p.mac(src)
 			p.s(" > ")
 			p.mac(dst)
-			p.s(", 802.3, length ")
-			p.u(uint64(typ))
-			p.s(": ")
+			p.s(", ")
 		}
-		p.hexdumpInline(body, true)
-		return hdr
-	}
-	if p.opts.LinkHeader {
-		p.ethertype(typ)
-		p.s(", length ")
-		p.u(uint64(length))
+		p.s("802.3, length ")
+		p.u(uint64(typ))
 		p.s(": ")
+		p.defaultPrint(body)
+		return hdr
 	}
 	if !p.ethertypeBody(typ, body, wire) {
 		if !p.opts.LinkHeader {
@@ -148,7 +152,7 @@ func (p *Printer) ether(data []byte, length int) int {
 			p.u(uint64(length))
 			p.s(": ")
 		}
-		p.hexdumpInline(body, true)
+		p.defaultPrint(body)
 	}
 	return hdr
 }
@@ -183,7 +187,13 @@ func (p *Printer) ethertype(typ uint16) {
 		name = "Unknown"
 	}
 	if p.opts.Quiet {
-		p.s(name)
+		if ok {
+			p.s(name)
+		} else {
+			p.s("Unknown Ethertype (0x")
+			p.x(uint64(typ), 4)
+			p.c(')')
+		}
 		return
 	}
 	p.s("ethertype ")
@@ -226,6 +236,9 @@ func (p *Printer) sll(data []byte, length int) int {
 		p.c(' ')
 		p.mac(data[6 : 6+min(int(be16(data[4:6])), 8)])
 		p.c(' ')
+		if p.opts.Quiet {
+			return
+		}
 		p.ethertype(typ)
 		p.s(", length ")
 		p.u(uint64(length))
@@ -238,7 +251,7 @@ func (p *Printer) sll(data []byte, length int) int {
 		if !p.opts.LinkHeader {
 			header()
 		}
-		p.hexdumpInline(data[16:], true)
+		p.defaultPrint(data[16:])
 	}
 	return 16
 }
@@ -264,6 +277,9 @@ func (p *Printer) sll2(data []byte, length int, ifname string) int {
 		p.c(' ')
 		p.mac(h.Addr)
 		p.c(' ')
+		if p.opts.Quiet {
+			return
+		}
 		p.ethertype(typ)
 		p.s(", length ")
 		p.u(uint64(length))
@@ -276,7 +292,7 @@ func (p *Printer) sll2(data []byte, length int, ifname string) int {
 		if !p.opts.LinkHeader {
 			header()
 		}
-		p.hexdumpInline(data[20:], true)
+		p.defaultPrint(data[20:])
 	}
 	return 20
 }
@@ -293,4 +309,13 @@ func (p *Printer) interfaceName(index int) string {
 	}
 	p.ifnames[index] = name
 	return name
+}
+
+// defaultPrint dumps a payload tcpdump cannot decode, unless -q or a -x
+// dump of the whole packet follows anyway.
+func (p *Printer) defaultPrint(b []byte) {
+	if p.opts.Quiet || p.opts.Hex != HexNone {
+		return
+	}
+	p.hexdumpInline(b, true)
 }

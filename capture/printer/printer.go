@@ -212,7 +212,7 @@ func (p *Printer) hexdumpInline(data []byte, ascii bool) {
 		}
 		p.s("  ")
 		for _, v := range line {
-			if v >= 0x20 && v < 0x7f {
+			if v > 0x20 && v < 0x7f {
 				p.c(v)
 			} else {
 				p.c('.')
