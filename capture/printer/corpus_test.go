@@ -7,10 +7,10 @@ package printer
 
 import (
 	"encoding/binary"
-	"runtime/debug"
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -288,7 +288,11 @@ func ipv6Corpus(t testing.TB) []rec {
 		}
 		return gopacket.Payload(ser(t, ip, l4, pay(12)))
 	}
-	rt := func() *layers.IPv6 { ip := v6(layers.IPProtocolICMPv6); ip.SrcIP, ip.DstIP = net.ParseIP("2001:db8:ffff::1"), ip6A; return ip }
+	rt := func() *layers.IPv6 {
+		ip := v6(layers.IPProtocolICMPv6)
+		ip.SrcIP, ip.DstIP = net.ParseIP("2001:db8:ffff::1"), ip6A
+		return ip
+	}
 	for code := uint8(0); code <= 7; code++ {
 		add(icmp(rt(), 1, code, gopacket.Payload(make([]byte, 4)), inner(layers.IPProtocolUDP, 33434)))
 	}

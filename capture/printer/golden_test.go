@@ -29,7 +29,9 @@ var (
 	}
 )
 
-func variantsOf(name string) []string { return append(append([]string(nil), variants...), extra[name]...) }
+func variantsOf(name string) []string {
+	return append(append([]string(nil), variants...), extra[name]...)
+}
 
 // goldenName maps a file and a flag set to its golden file: ipv4.e-v.txt.
 func goldenName(name, flags string) string {

@@ -8,12 +8,12 @@ import (
 // linkDecoder decodes link-layer headers into reused layer structs with
 // gopacket's DecodingLayerParser (no allocation per packet).
 type linkDecoder struct {
-	eth             layers.Ethernet
-	sll             layers.LinuxSLL
-	sll2            layers.LinuxSLL2
-	ether, cooked   *gopacket.DecodingLayerParser
-	cooked2         *gopacket.DecodingLayerParser
-	decoded         []gopacket.LayerType
+	eth           layers.Ethernet
+	sll           layers.LinuxSLL
+	sll2          layers.LinuxSLL2
+	ether, cooked *gopacket.DecodingLayerParser
+	cooked2       *gopacket.DecodingLayerParser
+	decoded       []gopacket.LayerType
 }
 
 func (d *linkDecoder) init() {

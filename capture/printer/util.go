@@ -11,10 +11,10 @@ const hexDigits = "0123456789abcdef"
 func be16(b []byte) uint16 { return binary.BigEndian.Uint16(b) }
 func be32(b []byte) uint32 { return binary.BigEndian.Uint32(b) }
 
-func (p *Printer) s(str string)  { p.b = append(p.b, str...) }
-func (p *Printer) c(ch byte)     { p.b = append(p.b, ch) }
-func (p *Printer) u(n uint64)    { p.b = strconv.AppendUint(p.b, n, 10) }
-func (p *Printer) i(n int)       { p.b = strconv.AppendInt(p.b, int64(n), 10) }
+func (p *Printer) s(str string) { p.b = append(p.b, str...) }
+func (p *Printer) c(ch byte)    { p.b = append(p.b, ch) }
+func (p *Printer) u(n uint64)   { p.b = strconv.AppendUint(p.b, n, 10) }
+func (p *Printer) i(n int)      { p.b = strconv.AppendInt(p.b, int64(n), 10) }
 func (p *Printer) trunc(proto string) {
 	p.s(" [|")
 	p.s(proto)
