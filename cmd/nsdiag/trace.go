@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nsdiag/nsdiag/internal/resolve"
+	"github.com/nsdiag/nsdiag/trace"
+	"github.com/urfave/cli/v2"
+)
+
+func init() {
+	register(&cli.Command{
+		Name:      "trace",
+		Usage:     "trace the route to a host from inside a network namespace, as traceroute (or mtr --report)",
+		UsageText: "nsdiag trace [-n NETNS] [options] HOST [PACKETLEN]\n\nExamples:\n   nsdiag trace -n h1 10.0.2.1\n   nsdiag trace -n h1 -T -p 443 10.0.2.1\n   nsdiag trace -n h1 --report -c 5 10.0.2.1",
+		Flags: append([]cli.Flag{
+			netnsFlag,
+			&cli.BoolFlag{Name: "4", Usage: "use IPv4"},
+			&cli.BoolFlag{Name: "6", Usage: "use IPv6"},
+			&cli.BoolFlag{Name: "icmp", Aliases: []string{"I"}, Usage: "probe with ICMP echo requests"},
+			&cli.BoolFlag{Name: "tcp", Aliases: []string{"T"}, Usage: "probe with TCP SYN, half-open (default port 80)"},
+			&cli.IntFlag{Name: "first", Aliases: []string{"f"}, Value: 1, Usage: "start from hop `FIRST_TTL`"},
+			&cli.IntFlag{Name: "max-hops", Aliases: []string{"m"}, Value: 30, Usage: "probe at most `MAX_TTL` hops"},
+			&cli.IntFlag{Name: "queries", Aliases: []string{"q"}, Value: 3, Usage: "send `NQUERIES` probes per hop"},
+			&cli.IntFlag{Name: "sim-queries", Aliases: []string{"N"}, Value: 16, Usage: "keep up to `SQUERIES` probes in flight"},
+			&cli.StringFlag{Name: "wait", Aliases: []string{"w"}, Value: "5.0,3,10", Usage: "wait at most `MAX,HERE,NEAR`: MAX seconds, HERE times a reply from the same hop, NEAR times a reply from a later hop"},
+			&cli.StringFlag{Name: "sendwait", Aliases: []string{"z"}, Value: "0", Usage: "least time between probes: seconds, or milliseconds when above 10 (`SENDWAIT`)"},
+			&cli.IntFlag{Name: "port", Aliases: []string{"p"}, Usage: "first UDP port (33434, incremented per probe), TCP port (80), or first ICMP sequence (1) (`PORT`)"},
+			&cli.BoolFlag{Name: "paris", Usage: "keep every probe in one flow (constant ports and checksum) so per-flow load balancers show one consistent path"},
+			&cli.BoolFlag{Name: "report", Usage: "send cycles of probes and print mtr's report table"},
+			&cli.IntFlag{Name: "report-cycles", Aliases: []string{"c"}, Value: 10, Usage: "`CYCLES` to send in report mode"},
+			&cli.Float64Flag{Name: "interval", Value: 1, Usage: "`SECONDS` between report cycles"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per hop (report mode: mtr's JSON report)"},
+		}, ownersFlags...),
+		Action: runTrace,
+	})
+}
+
+// traceArgs are the parsed command line.
+type traceArgs struct {
+	host   string
+	cfg    trace.Config
+	report bool
+	cycles int
+	every  time.Duration
+	json   bool
+}
+
+func runTrace(c *cli.Context) error {
+	a, err := parseTraceArgs(c)
+	if err != nil {
+		return exitWith(2, err)
+	}
+	t, err := target(c)
+	if err != nil {
+		return err
+	}
+	a.cfg.Target = t
+	ctx, stop := interruptible(c.Context)
+	defer stop()
+	family := resolve.Any
+	switch {
+	case c.Bool("4"):
+		family = resolve.IPv4
+	case c.Bool("6"):
+		family = resolve.IPv6
+	}
+	dest, err := resolve.Host(ctx, t, a.host, family)
+	if err != nil {
+		return exitWith(2, err)
+	}
+	a.cfg.Dest = dest
+	a.cfg = a.cfg.Defaults()
+	if err := a.cfg.Validate(); err != nil {
+		return exitWith(2, err)
+	}
+	out := c.App.Writer
+	own := loadOwners(c)
+	if a.report {
+		return traceReport(ctx, out, a, own)
+	}
+	var p probePrinter
+	if a.json {
+		p = newJSONHops(out, a.cfg.Queries)
+	} else {
+		p = newTextHops(out, own)
+		fmt.Fprintf(out, "traceroute to %s (%s), %d hops max, %d byte packets", a.host, dest, a.cfg.MaxTTL, a.cfg.PacketLen)
+	}
+	_, err = a.cfg.Run(ctx, p.probe)
+	p.end()
+	return traceEnded(err)
+}
+
+// traceEnded maps how a trace ended to traceroute's exit: 0 when it ran,
+// 130 when interrupted (what a shell shows for traceroute killed by ^C),
+// 1 with the error otherwise.
+func traceEnded(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled):
+		return exitCode(130)
+	default:
+		return exitWith(1, err)
+	}
+}
+
+func parseTraceArgs(c *cli.Context) (traceArgs, error) {
+	var a traceArgs
+	args := c.Args().Slice()
+	switch {
+	case len(args) == 0:
+		return a, errors.New("missing HOST: nsdiag trace [-n NETNS] [options] HOST [PACKETLEN]")
+	case len(args) > 2:
+		return a, fmt.Errorf("too many arguments %q: nsdiag trace takes HOST and an optional PACKETLEN", args[2:])
+	}
+	a.host = args[0]
+	if len(args) == 2 {
+		n, err := strconv.Atoi(args[1])
+		if err != nil || n < 0 {
+			return a, fmt.Errorf("bad packet length %q: give the full packet size in bytes, such as 60", args[1])
+		}
+		a.cfg.PacketLen = n
+	}
+	if c.Bool("4") && c.Bool("6") {
+		return a, errors.New("-4 and -6 exclude each other")
+	}
+	switch {
+	case c.Bool("icmp") && c.Bool("tcp"):
+		return a, errors.New("-I and -T exclude each other: pick one probe method")
+	case c.Bool("icmp"):
+		a.cfg.Method = trace.ICMP
+	case c.Bool("tcp"):
+		a.cfg.Method = trace.TCP
+	}
+	a.cfg.FirstTTL = c.Int("first")
+	a.cfg.MaxTTL = c.Int("max-hops")
+	a.cfg.Queries = c.Int("queries")
+	a.cfg.SimultaneousProbes = c.Int("sim-queries")
+	a.cfg.Port = c.Int("port")
+	a.cfg.Paris = c.Bool("paris")
+	if a.cfg.MaxTTL > 255 {
+		return a, errors.New("max hops cannot be more than 255")
+	}
+	if a.cfg.FirstTTL < 1 || a.cfg.FirstTTL > a.cfg.MaxTTL {
+		return a, errors.New("first hop out of range")
+	}
+	if a.cfg.Queries < 1 || a.cfg.Queries > 10 {
+		return a, errors.New("no more than 10 probes per hop")
+	}
+	if a.cfg.SimultaneousProbes < 1 {
+		return a, errors.New("-N wants at least 1 simultaneous probe")
+	}
+	if c.IsSet("port") && (a.cfg.Port < 1 || a.cfg.Port > 65535) {
+		return a, fmt.Errorf("bad -p %d: a port is 1-65535", a.cfg.Port)
+	}
+	var err error
+	if a.cfg.Wait, err = parseWait(c.String("wait")); err != nil {
+		return a, err
+	}
+	if a.cfg.SendWait, err = parseSendWait(c.String("sendwait")); err != nil {
+		return a, err
+	}
+	a.report, a.json = c.Bool("report"), c.Bool("json")
+	a.cycles = c.Int("report-cycles")
+	if a.cycles < 1 {
+		return a, fmt.Errorf("bad -c %d: report cycles must be at least 1", a.cycles)
+	}
+	iv := c.Float64("interval")
+	if iv <= 0 || iv > 3600 {
+		return a, fmt.Errorf("bad --interval %g: give seconds above 0", iv)
+	}
+	a.every = time.Duration(iv * float64(time.Second))
+	return a, nil
+}
+
+// parseWait reads traceroute's -w MAX[,HERE[,NEAR]]; fields left out keep
+// their defaults, and 0 turns HERE or NEAR off.
+func parseWait(s string) (trace.Wait, error) {
+	bad := fmt.Errorf("bad -w %q: want MAX[,HERE[,NEAR]] with non-negative numbers, such as 5.0,3,10", s)
+	parts := strings.Split(s, ",")
+	if len(parts) > 3 {
+		return trace.Wait{}, bad
+	}
+	vals := []float64{5, 3, 10}
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || v < 0 || v > 86400 {
+			return trace.Wait{}, bad
+		}
+		vals[i] = v
+	}
+	w := trace.Wait{Max: time.Duration(vals[0] * float64(time.Second)), Here: vals[1], Near: vals[2]}
+	if w.Max == 0 {
+		// traceroute waits forever with 0; a day is forever enough and
+		// keeps Max from meaning "default".
+		w.Max = 24 * time.Hour
+	}
+	if w.Here == 0 {
+		w.Here = -1
+	}
+	if w.Near == 0 {
+		w.Near = -1
+	}
+	return w, nil
+}
+
+// parseSendWait reads -z: seconds, or milliseconds when above 10.
+func parseSendWait(s string) (time.Duration, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 || v > 86400000 {
+		return 0, fmt.Errorf("bad -z %q: want seconds (or milliseconds above 10), such as 0.5", s)
+	}
+	if v > 10 {
+		return time.Duration(v * float64(time.Millisecond)), nil
+	}
+	return time.Duration(v * float64(time.Second)), nil
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/netip"
+	"time"
+
+	"github.com/nsdiag/nsdiag/trace"
+)
+
+// probePrinter renders the probes of a trace as they arrive.
+type probePrinter interface {
+	probe(p trace.Probe)
+	end()
+}
+
+// textHops prints traceroute's lines: " 1  10.0.1.2  0.065 ms ...", the
+// address again only when it differs from the last answer of the hop,
+// " *" for no answer and the !X marks after the time.
+type textHops struct {
+	w    io.Writer
+	own  *owners
+	last netip.Addr
+}
+
+func newTextHops(w io.Writer, own *owners) *textHops { return &textHops{w: w, own: own} }
+
+func (t *textHops) probe(p trace.Probe) {
+	fmt.Fprint(t.w, traceProbeText(p, &t.last, t.own))
+}
+
+// traceProbeText is what traceroute writes for one probe; last holds the
+// hop's last responder between calls.
+func traceProbeText(p trace.Probe, last *netip.Addr, own *owners) string {
+	s := ""
+	if p.Index == 0 {
+		s = fmt.Sprintf("\n%2d ", p.TTL)
+		*last = netip.Addr{}
+	}
+	if !p.Answered() {
+		return s + " *"
+	}
+	if p.Responder != *last {
+		s += " " + p.Responder.String() + own.annotate(p.Responder)
+		*last = p.Responder
+	}
+	s += fmt.Sprintf("  %.3f ms", float64(p.RTT)/float64(time.Millisecond))
+	if p.Note != "" {
+		s += " " + p.Note
+	}
+	return s
+}
+
+func (t *textHops) end() { fmt.Fprintln(t.w) }
+
+// jsonHops prints one JSON object per hop once its probes are in.
+type jsonHops struct {
+	enc     *json.Encoder
+	queries int
+	hop     *jsonHop
+}
+
+type jsonHop struct {
+	TTL    int         `json:"ttl"`
+	Probes []jsonProbe `json:"probes"`
+}
+
+type jsonProbe struct {
+	Responder *string  `json:"responder"`
+	RTT       *float64 `json:"rtt_ms"`
+	ICMPType  *int     `json:"icmp_type,omitempty"`
+	ICMPCode  *int     `json:"icmp_code,omitempty"`
+	TCPFlags  uint8    `json:"tcp_flags,omitempty"`
+	Note      string   `json:"note,omitempty"`
+	Reached   bool     `json:"reached"`
+}
+
+func newJSONHops(w io.Writer, queries int) *jsonHops {
+	return &jsonHops{enc: json.NewEncoder(w), queries: queries}
+}
+
+func (j *jsonHops) probe(p trace.Probe) {
+	if j.hop == nil || j.hop.TTL != p.TTL {
+		j.flush()
+		j.hop = &jsonHop{TTL: p.TTL, Probes: []jsonProbe{}}
+	}
+	jp := jsonProbe{Note: p.Note, Reached: p.Reached, TCPFlags: p.TCPFlags}
+	if p.Answered() {
+		addr, ms := p.Responder.String(), roundMS(p.RTT, 3)
+		jp.Responder, jp.RTT = &addr, &ms
+		if p.ICMPType >= 0 {
+			typ, code := p.ICMPType, p.ICMPCode
+			jp.ICMPType, jp.ICMPCode = &typ, &code
+		}
+	}
+	j.hop.Probes = append(j.hop.Probes, jp)
+	if len(j.hop.Probes) == j.queries {
+		j.flush()
+	}
+}
+
+func (j *jsonHops) flush() {
+	if j.hop != nil {
+		j.enc.Encode(j.hop)
+		j.hop = nil
+	}
+}
+
+func (j *jsonHops) end() { j.flush() }
+
+// roundMS is d in milliseconds rounded to places decimals.
+func roundMS(d time.Duration, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(float64(d)/float64(time.Millisecond)*p) / p
+}

@@ -1,0 +1,202 @@
+package trace
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/nsdiag/nsdiag/nsexec"
+)
+
+// Method is the kind of probe.
+type Method int
+
+const (
+	// UDP datagrams to increasing ports from Port (traceroute's default).
+	UDP Method = iota
+	// ICMP echo requests (traceroute -I).
+	ICMP
+	// TCP SYN to a constant port, half-open (traceroute -T).
+	TCP
+)
+
+func (m Method) String() string {
+	switch m {
+	case ICMP:
+		return "icmp"
+	case TCP:
+		return "tcp"
+	default:
+		return "udp"
+	}
+}
+
+// Wait is traceroute's adaptive probe timeout (-w MAX,HERE,NEAR): a probe
+// is given up after Max, or after Here times the round trip of an answered
+// probe of the same hop, or Near times that of an answered probe of a later
+// hop, whichever applies first.
+type Wait struct {
+	// Max is the longest wait; 0 means 5s.
+	Max time.Duration
+	// Here and Near are the factors; 0 means 3 and 10, a negative value
+	// turns the rule off.
+	Here, Near float64
+}
+
+// Config describes one trace. Zero values mean the documented defaults,
+// which are traceroute's.
+type Config struct {
+	// Target is the namespace the probes leave from; zero is the current.
+	Target nsexec.Target
+	// Dest is the address traced to (IPv4 or IPv6).
+	Dest   netip.Addr
+	Method Method
+	// Port is the first destination port for UDP (33434, incremented per
+	// probe unless Paris), the constant port for TCP (80), or the first
+	// sequence number for ICMP (1).
+	Port int
+	// FirstTTL (1) and MaxTTL (30) bound the hops probed.
+	FirstTTL, MaxTTL int
+	// Queries is the number of probes per hop (3).
+	Queries int
+	// SimultaneousProbes is how many probes may be in flight (16).
+	SimultaneousProbes int
+	Wait               Wait
+	// SendWait is the least time between two probes (0).
+	SendWait time.Duration
+	// PacketLen is the full packet length with the IP header; 0 means
+	// traceroute's default (IP header + 40 bytes), smaller values are
+	// raised to the least the method needs.
+	PacketLen int
+	// Paris keeps every probe of the trace in one flow (constant
+	// addresses, ports, protocol and ICMP checksum), so that per-flow load
+	// balancers send them all down one path; probes are told apart by the
+	// UDP checksum or the ICMP sequence number.
+	Paris bool
+}
+
+// Probe is the outcome of one probe, streamed in TTL and index order.
+type Probe struct {
+	TTL int `json:"ttl"`
+	// Index is the probe's number within its hop, from 0.
+	Index int `json:"probe"`
+	// Responder is who answered; invalid when nothing came back in time.
+	Responder netip.Addr `json:"responder,omitzero"`
+	RTT       time.Duration `json:"-"`
+	// ICMPType and ICMPCode are those of the answer; -1 for a TCP answer.
+	ICMPType int `json:"icmp_type"`
+	ICMPCode int `json:"icmp_code"`
+	// TCPFlags are the flags of a TCP answer (SYN-ACK or RST).
+	TCPFlags uint8 `json:"tcp_flags,omitempty"`
+	// Note is traceroute's mark for the answer: "!H", "!N", "!X", "!P",
+	// "!S", "!F-MTU", "!<code>"; "" for none.
+	Note string `json:"note,omitempty"`
+	// Reached reports that the destination itself answered.
+	Reached bool `json:"reached"`
+	// Final reports that this answer ends the trace at this hop.
+	Final bool `json:"final"`
+	// Extensions are RFC 4884 objects of the ICMP answer (MPLS labels).
+	Extensions []Extension `json:"-"`
+}
+
+// Answered reports whether a reply came back for the probe.
+func (p Probe) Answered() bool { return p.Responder.IsValid() }
+
+// Result sums up a trace.
+type Result struct {
+	// Hops is the last TTL reported.
+	Hops int
+	// Reached reports whether the destination answered.
+	Reached bool
+	// Sent and Received count probes and their answers.
+	Sent, Received int
+}
+
+// Defaults returns c with every zero field set to its default.
+func (c Config) Defaults() Config {
+	if c.Port == 0 {
+		switch c.Method {
+		case TCP:
+			c.Port = 80
+		case ICMP:
+			c.Port = 1
+		default:
+			c.Port = 33434
+		}
+	}
+	if c.FirstTTL == 0 {
+		c.FirstTTL = 1
+	}
+	if c.MaxTTL == 0 {
+		c.MaxTTL = 30
+	}
+	if c.Queries == 0 {
+		c.Queries = 3
+	}
+	if c.SimultaneousProbes == 0 {
+		c.SimultaneousProbes = 16
+	}
+	if c.Wait.Max == 0 {
+		c.Wait.Max = 5 * time.Second
+	}
+	if c.Wait.Here == 0 {
+		c.Wait.Here = 3
+	}
+	if c.Wait.Near == 0 {
+		c.Wait.Near = 10
+	}
+	if c.PacketLen == 0 {
+		c.PacketLen = c.headerLen() + 40
+	}
+	if min := c.minPacketLen(); c.PacketLen < min {
+		c.PacketLen = min
+	}
+	return c
+}
+
+// headerLen is the IP header length the packet length includes.
+func (c Config) headerLen() int {
+	if c.Dest.Is6() && !c.Dest.Is4In6() {
+		return 40
+	}
+	return 20
+}
+
+// minPacketLen is the shortest probe: the headers, TCP's options, and two
+// bytes of payload in Paris mode to steer the checksum.
+func (c Config) minPacketLen() int {
+	n := c.headerLen() + 8
+	switch {
+	case c.Method == TCP:
+		n = c.headerLen() + tcpHeaderLen
+	case c.Paris:
+		n += 2
+	}
+	return n
+}
+
+// MaxPacketLen is the largest packet length accepted (traceroute's).
+const MaxPacketLen = 65000
+
+// Validate checks a config after Defaults, with traceroute's limits.
+func (c Config) Validate() error {
+	switch {
+	case !c.Dest.IsValid():
+		return fmt.Errorf("no destination address")
+	case c.MaxTTL < 1 || c.MaxTTL > 255:
+		return fmt.Errorf("max hops cannot be more than 255")
+	case c.FirstTTL < 1 || c.FirstTTL > c.MaxTTL:
+		return fmt.Errorf("first hop out of range")
+	case c.Queries < 1 || c.Queries > 10:
+		return fmt.Errorf("no more than 10 probes per hop")
+	case c.SimultaneousProbes < 1:
+		return fmt.Errorf("simultaneous probes must be at least 1")
+	case c.Port < 1 || c.Port > 65535:
+		return fmt.Errorf("port %d out of range 1-65535", c.Port)
+	case c.PacketLen > MaxPacketLen:
+		return fmt.Errorf("too big packetlen %d specified", c.PacketLen)
+	case c.Wait.Max < 0 || c.SendWait < 0:
+		return fmt.Errorf("wait times cannot be negative")
+	}
+	return nil
+}

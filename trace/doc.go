@@ -1,0 +1,25 @@
+// Package trace is a TTL-stepping traceroute engine, in the manner of
+// Butskoy's traceroute (the Linux default): probes with increasing TTL (hop
+// limit) go out in parallel, routers answer with ICMP Time Exceeded and the
+// destination with Port Unreachable, an Echo Reply or a TCP SYN-ACK/RST.
+//
+// Kernel facilities: a raw ICMP (ICMPv6) socket receives the ICMP errors and
+// echo replies, with kernel receive timestamps (SO_TIMESTAMPNS) and an
+// ICMP type filter; UDP probes leave from an ordinary unconnected UDP socket,
+// ICMP probes from the raw ICMP socket, TCP SYN probes from a raw TCP socket
+// (the source port is held by a bound TCP socket that never listens, so the
+// kernel resets every SYN-ACK: no connection is ever completed). The TTL is
+// set per probe with IP_TTL / IPV6_UNICAST_HOPS.
+//
+// Privileges: raw sockets need CAP_NET_RAW in the namespace's user
+// namespace; entering another network namespace needs CAP_SYS_ADMIN.
+//
+// Namespaces: every socket is opened inside Config.Target through
+// nsexec.Do and then used from ordinary goroutines; a socket stays in the
+// namespace it was created in, so probes leave from, and replies are read
+// in, the target namespace.
+//
+// The engine never prints. Run streams one Probe per probe, in TTL order
+// as traceroute prints them; Report runs mtr-style cycles and returns
+// per-hop statistics.
+package trace

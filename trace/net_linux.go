@@ -1,0 +1,471 @@
+package trace
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/nsdiag/nsdiag/nsexec"
+	"golang.org/x/sys/unix"
+)
+
+// sockNet is the network of a real trace: sockets opened inside the target
+// namespace, a reader goroutine per receiving socket, and the matching of
+// answers to probe ids.
+type sockNet struct {
+	c        Config
+	v6       bool
+	src, dst netip.Addr
+	dstSA    unix.Sockaddr
+	// icmp reads ICMP errors and echo replies (and sends echo requests);
+	// probe sends UDP or TCP probes (TCP answers are read from it too).
+	icmp, probe *sock
+	// hold keeps the TCP source port bound while TCP probes use it.
+	hold    int
+	sport   uint16
+	echoID  uint16
+	tcpBase uint32
+	payload []byte
+	out     chan answer
+	done    chan struct{}
+	readers sync.WaitGroup
+}
+
+// sock is a nonblocking socket registered with the runtime poller, so that
+// reads park the goroutine and Close wakes it.
+type sock struct {
+	f  *os.File
+	rc syscall.RawConn
+}
+
+func newSock(fd int, name string) (*sock, error) {
+	f := os.NewFile(uintptr(fd), name)
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &sock{f: f, rc: rc}, nil
+}
+
+// openNet opens the sockets of a trace in c.Target.
+func openNet(c Config) (_ *sockNet, err error) {
+	n := &sockNet{c: c, dst: c.Dest.Unmap(), hold: -1, out: make(chan answer, 256), done: make(chan struct{})}
+	n.v6 = n.dst.Is6()
+	n.dstSA = sockaddr(n.dst, 0)
+	var rnd [6]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return nil, fmt.Errorf("read random probe ids: %w", err)
+	}
+	n.echoID = binary.BigEndian.Uint16(rnd[0:])
+	n.tcpBase = binary.BigEndian.Uint32(rnd[2:])
+	defer func() {
+		if err != nil {
+			n.close()
+		}
+	}()
+	where := c.Target.Label()
+	err = nsexec.Do(c.Target, func() error {
+		if n.src, err = sourceFor(n.dst, c.Port); err != nil {
+			return fmt.Errorf("find a route to %s in %s: %w", n.dst, where, err)
+		}
+		if n.icmp, err = n.openICMP(); err != nil {
+			return fmt.Errorf("open raw ICMP socket in %s: %w", where, err)
+		}
+		switch c.Method {
+		case UDP:
+			n.probe, err = n.openUDP()
+			if err != nil {
+				return fmt.Errorf("open UDP socket in %s: %w", where, err)
+			}
+		case TCP:
+			n.probe, err = n.openTCP()
+			if err != nil {
+				return fmt.Errorf("open raw TCP socket in %s: %w", where, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c.Method == UDP {
+		n.payload = make([]byte, c.PacketLen-c.headerLen()-8)
+		fillPayload(n.payload)
+	}
+	n.readers.Add(1)
+	go n.read(n.icmp, n.fromICMP)
+	if c.Method == TCP {
+		n.readers.Add(1)
+		go n.read(n.probe, n.fromTCP)
+	}
+	return n, nil
+}
+
+func (n *sockNet) family() int {
+	if n.v6 {
+		return unix.AF_INET6
+	}
+	return unix.AF_INET
+}
+
+// sourceFor asks the kernel which source address reaches dst, by
+// connecting a UDP socket (no packet is sent).
+func sourceFor(dst netip.Addr, port int) (netip.Addr, error) {
+	af := unix.AF_INET
+	if dst.Is6() {
+		af = unix.AF_INET6
+	}
+	fd, err := unix.Socket(af, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return netip.Addr{}, os.NewSyscallError("socket", err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Connect(fd, sockaddr(dst, port)); err != nil {
+		return netip.Addr{}, err
+	}
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return netip.Addr{}, os.NewSyscallError("getsockname", err)
+	}
+	a, _ := addrPort(sa)
+	return a, nil
+}
+
+func (n *sockNet) openICMP() (*sock, error) {
+	proto := unix.IPPROTO_ICMP
+	if n.v6 {
+		proto = unix.IPPROTO_ICMPV6
+	}
+	fd, err := unix.Socket(n.family(), unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	// Pass only the types a trace answers with: less to parse when the
+	// namespace is busy.
+	if n.v6 {
+		var f unix.ICMPv6Filter
+		for i := range f.Data {
+			f.Data[i] = 0xffffffff
+		}
+		for _, t := range []int{icmp6Unreach, icmp6TooBig, icmp6TimeExceeded, icmp6ParamProblem, icmp6EchoReply} {
+			f.Data[t>>5] &^= 1 << (uint(t) & 31)
+		}
+		err = unix.SetsockoptICMPv6Filter(fd, unix.SOL_ICMPV6, unix.ICMPV6_FILTER, &f)
+	} else {
+		pass := 1<<icmp4EchoReply | 1<<icmp4Unreach | 1<<icmp4TimeExceeded | 1<<icmp4ParamProblem
+		err = unix.SetsockoptInt(fd, unix.SOL_RAW, unix.ICMP_FILTER, ^pass)
+	}
+	if err == nil {
+		err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1)
+	}
+	if err != nil {
+		unix.Close(fd)
+		return nil, os.NewSyscallError("setsockopt", err)
+	}
+	return newSock(fd, "icmp")
+}
+
+func (n *sockNet) openUDP() (*sock, error) {
+	fd, err := unix.Socket(n.family(), unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	if err := unix.Bind(fd, sockaddr(n.src, 0)); err != nil {
+		unix.Close(fd)
+		return nil, os.NewSyscallError("bind", err)
+	}
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		unix.Close(fd)
+		return nil, os.NewSyscallError("getsockname", err)
+	}
+	_, port := addrPort(sa)
+	n.sport = uint16(port)
+	return newSock(fd, "udp")
+}
+
+func (n *sockNet) openTCP() (*sock, error) {
+	// A bound, never listening TCP socket holds the source port, so no
+	// other socket takes it and the kernel answers SYN-ACKs with RST.
+	hold, err := unix.Socket(n.family(), unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	n.hold = hold
+	if err := unix.Bind(hold, sockaddr(n.src, 0)); err != nil {
+		return nil, os.NewSyscallError("bind", err)
+	}
+	sa, err := unix.Getsockname(hold)
+	if err != nil {
+		return nil, os.NewSyscallError("getsockname", err)
+	}
+	_, port := addrPort(sa)
+	n.sport = uint16(port)
+	fd, err := unix.Socket(n.family(), unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_TCP)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+		unix.Close(fd)
+		return nil, os.NewSyscallError("setsockopt", err)
+	}
+	return newSock(fd, "tcp")
+}
+
+// send implements network.
+func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
+	var (
+		s   = n.probe
+		b   []byte
+		id  uint32
+		sa  = n.dstSA
+		dst = n.dst
+	)
+	switch n.c.Method {
+	case UDP:
+		b = n.payload
+		dport := uint16(n.c.Port)
+		if n.c.Paris {
+			want := uint16(seq%0xfffd) + 1
+			steerUDPChecksum(n.src, dst, n.sport, dport, b, want)
+			id = uint32(want)
+		} else {
+			dport += uint16(seq)
+			id = uint32(dport)
+		}
+		sa = sockaddr(dst, int(dport))
+	case ICMP:
+		s = n.icmp
+		sq := uint16(n.c.Port) + uint16(seq)
+		b = echoRequest(n.v6, n.echoID, sq, n.c.PacketLen-n.c.headerLen(), n.c.Paris)
+		id = uint32(sq)
+	case TCP:
+		sq := n.tcpBase + seq
+		mss := uint16(1460)
+		if n.v6 {
+			mss = 1440
+		}
+		b = tcpSYN(n.src, dst, n.sport, uint16(n.c.Port), sq, mss)
+		id = sq
+	}
+	level, opt := unix.IPPROTO_IP, unix.IP_TTL
+	if n.v6 {
+		level, opt = unix.IPPROTO_IPV6, unix.IPV6_UNICAST_HOPS
+	}
+	var at time.Time
+	var serr error
+	err := s.rc.Write(func(fd uintptr) bool {
+		if serr = unix.SetsockoptInt(int(fd), level, opt, ttl); serr != nil {
+			return true
+		}
+		at = time.Now()
+		serr = unix.Sendto(int(fd), b, 0, sa)
+		return serr != unix.EAGAIN
+	})
+	if err == nil {
+		err = serr
+	}
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("send probe to %s: %w", dst, os.NewSyscallError("sendto", err))
+	}
+	return id, at, nil
+}
+
+func (n *sockNet) answers() <-chan answer { return n.out }
+
+// read reads packets from s until it is closed and hands those that match
+// to the scheduler.
+func (n *sockNet) read(s *sock, match func(b []byte, from netip.Addr) (answer, bool)) {
+	defer n.readers.Done()
+	buf := make([]byte, 65536)
+	oob := make([]byte, 256)
+	for {
+		var nb, noob int
+		var from unix.Sockaddr
+		var rerr error
+		err := s.rc.Read(func(fd uintptr) bool {
+			nb, noob, _, from, rerr = unix.Recvmsg(int(fd), buf, oob, 0)
+			return rerr != unix.EAGAIN
+		})
+		if err != nil {
+			return
+		}
+		if rerr != nil {
+			continue
+		}
+		at := rxTime(oob[:noob])
+		src, _ := addrPort(from)
+		a, ok := match(buf[:nb], src)
+		if !ok {
+			continue
+		}
+		a.at = at
+		select {
+		case n.out <- a:
+		case <-n.done:
+			return
+		}
+	}
+}
+
+// rxTime is the kernel's receive timestamp, or now when there is none.
+func rxTime(oob []byte) time.Time {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err == nil {
+		for _, m := range msgs {
+			if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SCM_TIMESTAMPNS && len(m.Data) >= 16 {
+				sec := int64(binary.NativeEndian.Uint64(m.Data[0:8]))
+				nsec := int64(binary.NativeEndian.Uint64(m.Data[8:16]))
+				return time.Unix(sec, nsec)
+			}
+		}
+	}
+	return time.Now()
+}
+
+// fromICMP matches an ICMP packet to a probe.
+func (n *sockNet) fromICMP(b []byte, from netip.Addr) (answer, bool) {
+	var m message
+	var err error
+	if n.v6 {
+		m, err = parseICMPv6(b)
+	} else {
+		from, m, err = parseIPv4ICMP(b)
+	}
+	if err != nil {
+		return answer{}, false
+	}
+	from = from.Unmap()
+	a := answer{from: from, icmpType: int(m.Type), icmpCode: int(m.Code), ext: m.Extensions}
+	a.note, a.final = classify(n.v6, m.Type, m.Code, m.MTU)
+	a.reached = a.final && from == n.dst
+	if !m.isError(n.v6) {
+		if n.c.Method != ICMP || m.ID != n.echoID {
+			return answer{}, false
+		}
+		a.id = uint32(m.Seq)
+		return a, true
+	}
+	id, ok := n.quotedID(m.Quoted)
+	a.id = id
+	return a, ok
+}
+
+// quotedID finds which of our probes an ICMP error quotes.
+func (n *sockNet) quotedID(q quoted) (uint32, bool) {
+	if q.Dst.Unmap() != n.dst {
+		return 0, false
+	}
+	l := q.L4
+	switch n.c.Method {
+	case UDP:
+		if q.Proto != unix.IPPROTO_UDP || len(l) < 8 || binary.BigEndian.Uint16(l[0:]) != n.sport {
+			return 0, false
+		}
+		if n.c.Paris {
+			return uint32(binary.BigEndian.Uint16(l[6:])), true
+		}
+		return uint32(binary.BigEndian.Uint16(l[2:])), true
+	case ICMP:
+		want := uint8(icmp4Echo)
+		if n.v6 {
+			want = icmp6Echo
+		}
+		if (!n.v6 && q.Proto != unix.IPPROTO_ICMP) || (n.v6 && q.Proto != unix.IPPROTO_ICMPV6) ||
+			len(l) < 8 || l[0] != want || binary.BigEndian.Uint16(l[4:]) != n.echoID {
+			return 0, false
+		}
+		return uint32(binary.BigEndian.Uint16(l[6:])), true
+	case TCP:
+		if q.Proto != unix.IPPROTO_TCP || len(l) < 8 || binary.BigEndian.Uint16(l[0:]) != n.sport ||
+			binary.BigEndian.Uint16(l[2:]) != uint16(n.c.Port) {
+			return 0, false
+		}
+		return binary.BigEndian.Uint32(l[4:]), true
+	}
+	return 0, false
+}
+
+// fromTCP matches a SYN-ACK or RST from the destination to a probe.
+func (n *sockNet) fromTCP(b []byte, from netip.Addr) (answer, bool) {
+	if !n.v6 {
+		if len(b) < 20 || b[0]>>4 != 4 {
+			return answer{}, false
+		}
+		hl := int(b[0]&0x0f) * 4
+		if len(b) < hl {
+			return answer{}, false
+		}
+		from, b = netip.AddrFrom4([4]byte(b[12:16])), b[hl:]
+	}
+	a, ok := parseTCPAnswer(b, n.sport, uint16(n.c.Port))
+	if !ok || from.Unmap() != n.dst {
+		return answer{}, false
+	}
+	a.from = n.dst
+	return a, true
+}
+
+// parseTCPAnswer reads a TCP segment answering a SYN sent from sport to
+// dport: a SYN-ACK or an RST, either acknowledging the probe's sequence.
+func parseTCPAnswer(b []byte, sport, dport uint16) (answer, bool) {
+	if len(b) < 20 || binary.BigEndian.Uint16(b[0:]) != dport || binary.BigEndian.Uint16(b[2:]) != sport {
+		return answer{}, false
+	}
+	flags := b[13]
+	if flags&tcpRST == 0 && flags&(tcpSYNFlag|tcpACK) != tcpSYNFlag|tcpACK {
+		return answer{}, false
+	}
+	if flags&tcpACK == 0 {
+		return answer{}, false
+	}
+	return answer{
+		id:       binary.BigEndian.Uint32(b[8:]) - 1,
+		icmpType: -1, icmpCode: -1,
+		tcpFlags: flags,
+		final:    true, reached: true,
+	}, true
+}
+
+// close stops the readers and closes every socket.
+func (n *sockNet) close() {
+	select {
+	case <-n.done:
+		return
+	default:
+	}
+	close(n.done)
+	for _, s := range []*sock{n.icmp, n.probe} {
+		if s != nil {
+			s.f.Close()
+		}
+	}
+	n.readers.Wait()
+	if n.hold >= 0 {
+		unix.Close(n.hold)
+	}
+}
+
+func sockaddr(a netip.Addr, port int) unix.Sockaddr {
+	if a.Is4() {
+		return &unix.SockaddrInet4{Port: port, Addr: a.As4()}
+	}
+	return &unix.SockaddrInet6{Port: port, Addr: a.As16()}
+}
+
+func addrPort(sa unix.Sockaddr) (netip.Addr, int) {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrFrom4(sa.Addr), sa.Port
+	case *unix.SockaddrInet6:
+		return netip.AddrFrom16(sa.Addr), sa.Port
+	}
+	return netip.Addr{}, 0
+}
+

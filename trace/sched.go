@@ -1,0 +1,197 @@
+package trace
+
+import (
+	"context"
+	"net/netip"
+	"time"
+)
+
+// network is the seam between the probe scheduler and the sockets: real
+// sockets in a namespace in production, a scripted fake in tests.
+type network interface {
+	// send sends probe number seq (unique within the run) with the given
+	// TTL and returns the id its answer will carry and when it left.
+	send(ttl int, seq uint32) (id uint32, at time.Time, err error)
+	// answers delivers answers that belong to this trace.
+	answers() <-chan answer
+}
+
+// answer is a reply matched to a probe id.
+type answer struct {
+	id   uint32
+	at   time.Time
+	from netip.Addr
+	// icmpType and icmpCode are -1 for TCP answers.
+	icmpType, icmpCode int
+	tcpFlags           uint8
+	ext                []Extension
+	note               string
+	final, reached     bool
+}
+
+// slot is one probe of the trace, in the order traceroute numbers them.
+type slot struct {
+	ttl, index int
+	id         uint32
+	sent       time.Time
+	done       bool
+	answered   bool
+	a          answer
+}
+
+func (s *slot) rtt() time.Duration {
+	if !s.answered {
+		return 0
+	}
+	return s.a.at.Sub(s.sent)
+}
+
+// waitPrecision is added to a round trip before the HERE and NEAR factors
+// apply, as traceroute does, so that very fast answers do not give
+// vanishing timeouts.
+const waitPrecision = time.Millisecond
+
+// timeout is how long probe i may wait, by traceroute's MAX,HERE,NEAR
+// rule: HERE times the round trip of an answered probe of the same hop,
+// else NEAR times that of an answered later probe already sent, else MAX.
+func timeout(slots []slot, i, q int, w Wait) time.Duration {
+	scaled := func(s *slot, f float64) (time.Duration, bool) {
+		if !s.done || s.rtt() <= 0 {
+			return 0, false
+		}
+		return min(time.Duration(float64(s.rtt()+waitPrecision)*f), w.Max), true
+	}
+	if w.Here > 0 {
+		hop := i - i%q
+		for j := hop; j < hop+q && j < len(slots); j++ {
+			if d, ok := scaled(&slots[j], w.Here); ok {
+				return d
+			}
+		}
+	}
+	if w.Near > 0 {
+		for j := i + 1; j < len(slots) && !slots[j].sent.IsZero(); j++ {
+			if d, ok := scaled(&slots[j], w.Near); ok {
+				return d
+			}
+		}
+	}
+	return w.Max
+}
+
+// schedule runs one trace over nw with traceroute's algorithm: keep up to
+// SimultaneousProbes probes in flight, ahead of the first probe not yet
+// reported; report probes strictly in order as they complete; time out
+// only the first unreported probe (later ones get their chance when they
+// come first, by which time the adaptive wait has usually shrunk); stop
+// after the hop where an answer is final. seq numbers the probes and
+// carries on across report cycles.
+func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(Probe)) (Result, error) {
+	q := c.Queries
+	slots := make([]slot, (c.MaxTTL-c.FirstTTL+1)*q)
+	for i := range slots {
+		slots[i].ttl, slots[i].index = c.FirstTTL+i/q, i%q
+	}
+	byID := make(map[uint32]int, len(slots))
+	var res Result
+	var lastSend time.Time
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+
+	start, end := 0, len(slots)
+	for start < end {
+		now := time.Now()
+		var next time.Time
+		inFlight := 0
+		for i := start; i < end; i++ {
+			s := &slots[i]
+			if i == start && !s.done && !s.sent.IsZero() {
+				if exp := s.sent.Add(timeout(slots, i, q, c.Wait)); exp.After(now) {
+					next = exp
+				} else {
+					s.done = true
+				}
+			}
+			if s.done {
+				if i == start {
+					report(&res, s, emit)
+					start++
+				}
+				if s.answered && s.a.final {
+					end = (i/q + 1) * q
+				}
+				continue
+			}
+			if s.sent.IsZero() {
+				if c.SendWait > 0 && !lastSend.IsZero() && now.Sub(lastSend) < c.SendWait {
+					if t := lastSend.Add(c.SendWait); next.IsZero() || t.Before(next) {
+						next = t
+					}
+					break
+				}
+				id, at, err := nw.send(s.ttl, *seq)
+				*seq++
+				if err != nil {
+					return res, err
+				}
+				s.id, s.sent, lastSend = id, at, at
+				byID[id] = i
+				res.Sent++
+			}
+			inFlight++
+			if inFlight >= c.SimultaneousProbes {
+				break
+			}
+		}
+		if start >= end {
+			break
+		}
+		if next.IsZero() {
+			next = now.Add(c.Wait.Max)
+		}
+		timer.Reset(time.Until(next))
+		select {
+		case <-ctx.Done():
+			return res, ctx.Err()
+		case a := <-nw.answers():
+			record(slots, byID, a)
+			// Take every answer already queued before rescanning.
+			for more := true; more; {
+				select {
+				case a := <-nw.answers():
+					record(slots, byID, a)
+				default:
+					more = false
+				}
+			}
+		case <-timer.C:
+		}
+	}
+	return res, nil
+}
+
+// record files an answer under its probe; late and duplicate answers are
+// dropped.
+func record(slots []slot, byID map[uint32]int, a answer) {
+	i, ok := byID[a.id]
+	if !ok || slots[i].done {
+		return
+	}
+	slots[i].done, slots[i].answered, slots[i].a = true, true, a
+}
+
+// report turns a finished slot into a Probe, counts it and emits it.
+func report(res *Result, s *slot, emit func(Probe)) {
+	p := Probe{TTL: s.ttl, Index: s.index, ICMPType: -1, ICMPCode: -1}
+	if s.answered {
+		p.Responder, p.RTT = s.a.from, s.rtt()
+		p.ICMPType, p.ICMPCode, p.TCPFlags = s.a.icmpType, s.a.icmpCode, s.a.tcpFlags
+		p.Note, p.Final, p.Reached, p.Extensions = s.a.note, s.a.final, s.a.reached, s.a.ext
+		res.Received++
+		res.Reached = res.Reached || p.Reached
+	}
+	res.Hops = s.ttl
+	if emit != nil {
+		emit(p)
+	}
+}
