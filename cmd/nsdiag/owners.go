@@ -25,9 +25,12 @@ type owners struct {
 	byAddr map[netip.Addr]string
 }
 
-// loadOwners reads the flags and, when annotation is on, every named
-// namespace's addresses. Failures to read a namespace are ignored: an
-// annotation is a courtesy, never a reason to fail the diagnostic.
+// loadOwners reads the flags and, when annotation is on, the addresses of
+// every namespace on the host (named ones, and those that containers and
+// other processes hold: see nsexec.Discover). nsdiag's own namespace is
+// left out unless it has a name: it has no name to show. Failures to read
+// a namespace are ignored: an annotation is a courtesy, never a reason to
+// fail the diagnostic.
 func loadOwners(c *cli.Context) *owners {
 	if c.Bool("no-owners") {
 		return nil
@@ -36,23 +39,31 @@ func loadOwners(c *cli.Context) *owners {
 		return nil
 	}
 	o := &owners{byAddr: map[netip.Addr]string{}}
-	names, _ := nsexec.List()
-	for _, name := range names {
-		links, err := netcfg.Links(nsexec.Target{Kind: nsexec.Named, Name: name})
+	all, _ := nsexec.Discover()
+	for _, n := range all {
+		if n.Current && len(n.Names) == 0 {
+			continue
+		}
+		links, err := netcfg.Links(n.Target())
 		if err != nil {
 			continue
 		}
-		for _, l := range links {
-			for _, a := range l.Addrs {
-				ip, ok := netip.AddrFromSlice(a.IP)
-				if !ok || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
-					continue
-				}
-				o.add(ip.Unmap(), name)
-			}
-		}
+		o.addLinks(links, n.Label())
 	}
 	return o
+}
+
+// addLinks records the addresses of a namespace's links under name.
+func (o *owners) addLinks(links []netcfg.Link, name string) {
+	for _, l := range links {
+		for _, a := range l.Addrs {
+			ip, ok := netip.AddrFromSlice(a.IP)
+			if !ok || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
+				continue
+			}
+			o.add(ip.Unmap(), name)
+		}
+	}
 }
 
 // add records that name holds ip; an address held by two namespaces (labs
