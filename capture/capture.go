@@ -57,10 +57,14 @@ type Config struct {
 	NoPromisc bool
 	// Direction keeps only packets going this way (-Q).
 	Direction Direction
-	// Filter is the compiled filter (see capture/filter), for the link type
-	// LinkTypeFor reports, in the kernel's view (Cooked for "any"). Nil
-	// keeps every packet.
-	Filter []bpf.Instruction
+	// Expression is a tcpdump filter expression, compiled (capture/filter)
+	// for the link type the interface turns out to have; "" keeps every
+	// packet.
+	Expression string
+	// Program, when set, is used instead of Expression: a classic BPF
+	// program for the kernel's view of the socket (for "any": no link
+	// header, protocol and packet type in ancillary loads).
+	Program []bpf.Instruction
 	// Cooked1 writes Linux cooked v1 headers (LINUX_SLL) instead of v2 on
 	// "any", as tcpdump -y LINUX_SLL does.
 	Cooked1 bool

@@ -86,12 +86,12 @@ func collect(t *testing.T, src *Source, want int) ([]Packet, Stats) {
 func TestIntegrationNamedAndAny(t *testing.T) {
 	p := netnstest.NewPair(t)
 	const port = 40001
-	named, err := Open(Config{Netns: p.B, Interface: p.DevB, Filter: udpTo(14, port)})
+	named, err := Open(Config{Netns: p.B, Interface: p.DevB, Program: udpTo(14, port)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer named.Close()
-	any, err := Open(Config{Netns: p.B, Interface: "any", Filter: udpTo(0, port)})
+	any, err := Open(Config{Netns: p.B, Interface: "any", Program: udpTo(0, port)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 	"github.com/nsdiag/nsdiag/nsexec"
-	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -42,6 +41,9 @@ func (s *Source) loop(ctx context.Context, fn func(*Packet) error) error {
 	vlanOK := s.linkType == layers.LinkTypeEthernet
 	var ferr error
 	visit := func(block []byte, f *frame) bool {
+		if !s.wanted(f.sll) {
+			return true
+		}
 		h := f.hdr
 		mac := f.off + int(h.Mac)
 		data := block[mac : mac+int(h.Snaplen)]
@@ -100,6 +102,21 @@ func (s *Source) loop(ctx context.Context, fn func(*Packet) error) error {
 			return err
 		}
 	}
+}
+
+// wanted applies -Q and drops loopback's outgoing copies (every loopback
+// packet also comes back in), as libpcap does after the kernel filter.
+func (s *Source) wanted(sll *unix.RawSockaddrLinklayer) bool {
+	out := sll.Pkttype == PacketOutgoing
+	switch {
+	case out && s.loIndex != 0 && int(sll.Ifindex) == s.loIndex:
+		return false
+	case s.cfg.Direction == In:
+		return !out
+	case s.cfg.Direction == Out:
+		return out
+	}
+	return true
 }
 
 // wait sleeps until the kernel hands over a block, the context ends (the
@@ -204,13 +221,4 @@ func (s *Source) name(ifindex int) string {
 	// Remembered even when empty so an unknown index is asked about once.
 	s.names[ifindex] = n
 	return n
-}
-
-// rawFilters converts an assembled program to the kernel's struct layout.
-func rawFilters(prog []bpf.RawInstruction) []unix.SockFilter {
-	out := make([]unix.SockFilter, len(prog))
-	for i, ins := range prog {
-		out[i] = unix.SockFilter{Code: ins.Op, Jt: ins.Jt, Jf: ins.Jf, K: ins.K}
-	}
-	return out
 }

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
+	"github.com/nsdiag/nsdiag/capture/filter"
 	"github.com/nsdiag/nsdiag/nsexec"
+	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,6 +28,7 @@ type Source struct {
 	nsfile   *os.File
 	nsID     nsexec.ID
 	names    map[int]string
+	loIndex  int // loopback's ifindex when it is captured, else 0
 	stats    Stats
 	scratch  []byte
 	closed   sync.Once
@@ -133,16 +136,15 @@ func (s *Source) open() error {
 	if s.ring, err = setupRing(s.fd, s.cfg.BufferSize, s.cooked, int(s.cfg.Timeout/time.Millisecond)); err != nil {
 		return fmt.Errorf("set up capture ring on %s in %s: %w", name, s.cfg.Netns.Label(), err)
 	}
-	if s.cfg.Direction == In {
-		// Saves cloning every sent packet only to reject it; the filter
-		// below rejects them too on kernels without the option.
-		unix.SetsockoptInt(s.fd, unix.SOL_PACKET, unix.PACKET_IGNORE_OUTGOING, 1)
-	}
-	prog, err := kernelProgram(s.cfg.Filter, s.cfg.Direction, loIndex, s.cfg.Snaplen)
+	// Direction and loopback's outgoing copies are checked in user space,
+	// as libpcap 1.10 does, so that "packets received by filter" counts
+	// what tcpdump's does.
+	s.loIndex = loIndex
+	prog, err := s.program(any, name)
 	if err != nil {
 		return err
 	}
-	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: (*unix.SockFilter)(&rawFilters(prog)[0])}
+	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
 	if err := unix.SetsockoptSockFprog(s.fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &fprog); err != nil {
 		return fmt.Errorf("attach filter in %s: %w", s.cfg.Netns.Label(), os.NewSyscallError("setsockopt SO_ATTACH_FILTER", err))
 	}
@@ -160,6 +162,50 @@ func (s *Source) open() error {
 	}
 	if s.wake, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK); err != nil {
 		return os.NewSyscallError("eventfd", err)
+	}
+	return nil
+}
+
+// program compiles the filter for the socket's view of packets and
+// converts it to the kernel's layout.
+func (s *Source) program(any bool, name string) ([]unix.SockFilter, error) {
+	prog := s.cfg.Program
+	if prog == nil && s.cfg.Expression != "" {
+		opts := filter.Options{LinkType: s.linkType, Cooked: any, Snaplen: uint32(s.cfg.Snaplen)}
+		if !any {
+			opts.Netmask = netmask(name)
+		}
+		var err error
+		if prog, err = filter.Compile(s.cfg.Expression, opts); err != nil {
+			return nil, err
+		}
+	}
+	if len(prog) == 0 {
+		prog = []bpf.Instruction{bpf.RetConstant{Val: uint32(s.cfg.Snaplen)}}
+	}
+	raw, err := bpf.Assemble(prog)
+	if err != nil {
+		return nil, fmt.Errorf("filter program: %w", err)
+	}
+	out := make([]unix.SockFilter, len(raw))
+	for i, ins := range raw {
+		out[i] = unix.SockFilter{Code: ins.Op, Jt: ins.Jt, Jf: ins.Jf, K: ins.K}
+	}
+	return out, nil
+}
+
+// netmask is the mask of the interface's first IPv4 address, which
+// "ip broadcast" needs; nil when it has none.
+func netmask(name string) net.IPMask {
+	ifc, err := net.InterfaceByName(name)
+	if err != nil {
+		return nil
+	}
+	addrs, _ := ifc.Addrs()
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil {
+			return n.Mask[len(n.Mask)-4:]
+		}
 	}
 	return nil
 }
