@@ -16,7 +16,7 @@ func permuteArgs(args []string, cmds []*cli.Command) []string {
 		return args
 	}
 	cmd, at := findCommand(args[1:], cmds)
-	if cmd == nil {
+	if cmd == nil || verbatim[cmd] {
 		return args
 	}
 	start := 1 + at + 1
@@ -56,6 +56,10 @@ func permuteArgs(args []string, cmds []*cli.Command) []string {
 	out = append(out, opts...)
 	return append(out, positional...)
 }
+
+// verbatim marks commands whose arguments are another command line (exec):
+// options after its first word belong to it and stay where they are.
+var verbatim = map[*cli.Command]bool{}
 
 // findCommand walks subcommand names ("ns add") and returns the innermost
 // command and the index of its name in args.
