@@ -14,6 +14,7 @@ type linkDecoder struct {
 	ether, cooked *gopacket.DecodingLayerParser
 	cooked2       *gopacket.DecodingLayerParser
 	decoded       []gopacket.LayerType
+	sll2hdr       [20]byte
 }
 
 func (d *linkDecoder) init() {
@@ -84,7 +85,8 @@ func (p *Printer) linkLayer(pkt *Packet, length int) int {
 
 func (p *Printer) ether(data []byte, length int) int {
 	d := &p.link
-	if !d.decode(d.ether, data) {
+	// Check lengths before decoding: the layers' errors allocate.
+	if len(data) < 14 || !d.decode(d.ether, data) {
 		p.trunc("ether")
 		return len(data)
 	}
@@ -222,7 +224,7 @@ func (p *Printer) padded(s string, width int) {
 
 func (p *Printer) sll(data []byte, length int) int {
 	d := &p.link
-	if !d.decode(d.cooked, data) {
+	if len(data) < 16 || !d.decode(d.cooked, data) {
 		p.trunc("sll")
 		return len(data)
 	}
@@ -258,7 +260,16 @@ func (p *Printer) sll(data []byte, length int) int {
 
 func (p *Printer) sll2(data []byte, length int, ifname string) int {
 	d := &p.link
-	if !d.decode(d.cooked2, data) {
+	if len(data) < 20 {
+		p.trunc("sll2")
+		return len(data)
+	}
+	// Decode a copy of the header whose address length is clamped to the
+	// 8-byte field, so a bogus length prints instead of failing.
+	hdr := d.sll2hdr[:]
+	copy(hdr, data[:20])
+	hdr[11] = min(hdr[11], 8)
+	if !d.decode(d.cooked2, hdr) {
 		p.trunc("sll2")
 		return len(data)
 	}

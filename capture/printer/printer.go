@@ -3,7 +3,6 @@ package printer
 import (
 	"time"
 
-	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 )
 
@@ -70,8 +69,8 @@ type Printer struct {
 	ipc         ipCtx
 	ifnames     map[int]string
 
-	link    linkDecoder
-	decoded []gopacket.LayerType
+	link  linkDecoder
+	jline []byte // the text line AppendJSON embeds
 }
 
 // New returns a Printer for opts.

@@ -13,6 +13,9 @@ type tcpISN struct{ seq, ack uint32 }
 // tcpState is tcpdump's per-connection memory for relative sequence numbers.
 type tcpState struct{ conns map[tcpKey]tcpISN }
 
+// maxTCPConns bounds the connections remembered for relative numbering.
+const maxTCPConns = 1 << 16
+
 func (s *tcpState) init() { s.conns = make(map[tcpKey]tcpISN) }
 
 const (
@@ -128,6 +131,11 @@ func (p *Printer) tcp(b []byte, length int, fragmented bool) {
 		copy(k.dst[:], dst)
 		k.v6 = p.ipc.v == 6
 		isn, found := p.conns.conns[k]
+		if !found && len(p.conns.conns) >= maxTCPConns {
+			// tcpdump never forgets a connection; a long capture of a SYN
+			// flood would grow without bound, so start over instead.
+			clear(p.conns.conns)
+		}
 		if !found || flags&thSYN != 0 {
 			if rev {
 				isn = tcpISN{seq: ack - 1, ack: seq}

@@ -1,0 +1,108 @@
+package printer
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+var fuzzLinks = []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL, layers.LinkTypeLinuxSLL2,
+	layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6}
+
+func linkIndex(l layers.LinkType) byte {
+	for i, v := range fuzzLinks {
+		if v == l {
+			return byte(i)
+		}
+	}
+	return 0
+}
+
+// allOptions are the flag sets the fuzzer and the allocation test cycle through.
+var allOptions = []Options{
+	{}, {LinkHeader: true}, {Verbose: 1}, {Quiet: true}, {LinkHeader: true, Verbose: 1, Hex: HexASCIIFrame},
+	{Timestamp: TimestampDelta, Hex: HexPayload}, {Timestamp: TimestampDate, Quiet: true, LinkHeader: true},
+}
+
+// FuzzAppend feeds random frames of every link type through every flag set:
+// the printer must never panic and always end the line.
+func FuzzAppend(f *testing.F) {
+	for _, c := range corpus {
+		for _, r := range c.build(f) {
+			f.Add(linkIndex(c.link), r.data, uint16(r.wire))
+		}
+	}
+	printers := make([]*Printer, len(allOptions))
+	for i, o := range allOptions {
+		o.Location = time.UTC
+		printers[i] = New(o)
+	}
+	f.Fuzz(func(t *testing.T, link byte, data []byte, wire uint16) {
+		pkt := &Packet{Time: corpusTime, LinkType: fuzzLinks[int(link)%len(fuzzLinks)], Data: data, Length: int(wire)}
+		for _, p := range printers {
+			out := p.Append(nil, pkt)
+			if len(out) == 0 || out[len(out)-1] != '\n' {
+				t.Fatalf("line not newline-terminated: %q", out)
+			}
+			if bytes.Count(out, []byte("\n")) > 1 && p.opts.Hex == HexNone && p.opts.Verbose == 0 && bytes.Contains(out, []byte("\n\n")) {
+				t.Fatalf("empty line in %q", out)
+			}
+			if j := p.AppendJSON(nil, pkt); len(j) == 0 || j[len(j)-1] != '\n' {
+				t.Fatalf("JSON not newline-terminated: %q", j)
+			}
+		}
+	})
+}
+
+// TestAppendAllocs checks the steady state allocates nothing: the capture
+// loop prints millions of packets.
+func TestAppendAllocs(t *testing.T) {
+	var pkts []Packet
+	for _, c := range corpus {
+		for _, r := range c.build(t) {
+			pkts = append(pkts, Packet{Time: corpusTime, LinkType: c.link, Data: r.data, Length: r.wire, Interface: "eth0"})
+		}
+	}
+	for _, o := range allOptions {
+		p := New(o)
+		buf := make([]byte, 0, 1<<16)
+		run := func() {
+			for i := range pkts {
+				buf = p.Append(buf[:0], &pkts[i])
+			}
+		}
+		run() // first sight of each TCP connection fills the state map
+		if n := testing.AllocsPerRun(5, run); n != 0 {
+			t.Errorf("%+v: %.1f allocations per %d packets, want 0", o, n, len(pkts))
+		}
+	}
+}
+
+func TestNetNSPrefixAndTimestamps(t *testing.T) {
+	t0 := time.Date(2024, 1, 2, 3, 4, 5, 6000, time.UTC)
+	pkt := func(d time.Duration) *Packet {
+		return &Packet{Time: t0.Add(d), LinkType: layers.LinkTypeRaw, NetNS: "ns1", Data: []byte{0x45}}
+	}
+	tests := []struct {
+		ts   TimestampFormat
+		want []string
+	}{
+		{TimestampDefault, []string{"ns1: 03:04:05.000006 IP  [|ip]\n", "ns1: 03:04:06.500006 IP  [|ip]\n"}},
+		{TimestampEpoch, []string{"ns1: 1704164645.000006 IP  [|ip]\n", "ns1: 1704164646.500006 IP  [|ip]\n"}},
+		{TimestampDelta, []string{"ns1:  00:00:00.000000 IP  [|ip]\n", "ns1:  00:00:01.500000 IP  [|ip]\n", "ns1: -00:00:01.000000 IP  [|ip]\n"}},
+		{TimestampSinceFirst, []string{"ns1:  00:00:00.000000 IP  [|ip]\n", "ns1:  00:00:01.500000 IP  [|ip]\n", "ns1:  00:00:00.500000 IP  [|ip]\n"}},
+		{TimestampDate, []string{"ns1: 2024-01-02 03:04:05.000006 IP  [|ip]\n"}},
+		{TimestampNone, []string{"ns1: IP  [|ip]\n"}},
+	}
+	steps := []time.Duration{0, 1500 * time.Millisecond, 500 * time.Millisecond}
+	for _, tt := range tests {
+		p := New(Options{Timestamp: tt.ts, Location: time.UTC})
+		for i, want := range tt.want {
+			if got := string(p.Append(nil, pkt(steps[i]))); got != want {
+				t.Errorf("format %d packet %d: got %q, want %q", tt.ts, i, got, want)
+			}
+		}
+	}
+}
