@@ -217,6 +217,10 @@ func Discover() ([]Namespace, error) {
 	}
 	out := make([]Namespace, len(order))
 	for i, n := range order {
+		sort.Slice(n.Procs, func(a, b int) bool {
+			pa, pb := n.Procs[a], n.Procs[b]
+			return pa.PID < pb.PID || pa.PID == pb.PID && pa.TID < pb.TID
+		})
 		out[i] = *n
 	}
 	sort.SliceStable(out, func(i, j int) bool {

@@ -18,10 +18,6 @@ var nsListFlags = []cli.Flag{
 	&cli.BoolFlag{Name: "json", Usage: "print the listing as JSON"},
 }
 
-// wantsDiscovery reports whether `ns list` should print the detailed
-// listing rather than bare names.
-func wantsDiscovery(c *cli.Context) bool { return c.Bool("all") || c.Bool("json") }
-
 // listDiscovered prints the detailed listing: every namespace with --all,
 // else only the named ones.
 func listDiscovered(c *cli.Context) error {
