@@ -1,0 +1,154 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/gopacket/gopacket/layers"
+	"github.com/nsdiag/nsdiag/capture"
+	"github.com/nsdiag/nsdiag/capture/filter"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/net/bpf"
+)
+
+// sniffFile reads -r's file (or stdin), applies the filter in user space
+// and prints or rewrites the packets that pass, as tcpdump -r.
+func sniffFile(c *cli.Context, a *sniffArgs) error {
+	stdout, stderr := c.App.Writer, c.App.ErrWriter
+	var in io.Reader = os.Stdin
+	if a.read != "-" {
+		f, err := os.Open(a.read)
+		if err != nil {
+			return exitWith(1, fileError(a.read, err))
+		}
+		defer f.Close()
+		in = f
+	}
+	r, err := capture.NewReader(in)
+	if err != nil {
+		return exitWith(1, fmt.Errorf("%s: %w", a.read, err))
+	}
+	lt := r.LinkType()
+	if a.dump > 0 {
+		prog, err := filter.Compile(a.expr, filter.Options{LinkType: lt, Snaplen: uint32(a.snaplen)})
+		if err != nil {
+			return exitWith(1, err)
+		}
+		filter.Dump(prog, a.dump, stdout)
+		return nil
+	}
+	filters := fileFilters{expr: a.expr, snaplen: a.snaplen}
+	if _, err := filters.match(lt, nil); err != nil {
+		return exitWith(1, err)
+	}
+	name, desc := capture.LinkTypeName(lt)
+	fmt.Fprintf(stderr, "reading from file %s, link-type %s (%s), snapshot length %d\n", a.read, name, desc, r.Snaplen())
+
+	var out *sink
+	if a.write != "" {
+		ifaces := []capture.FileInterface{{LinkType: lt, Snaplen: r.Snaplen()}}
+		if out, err = newFileSink(a, stdout, strings.HasSuffix(a.write, ".pcapng"), ifaces); err != nil {
+			return exitWith(1, err)
+		}
+	} else {
+		// tcpdump -r names cooked packets' interfaces as the reading host
+		// knows them.
+		a.print.InterfaceName = hostInterfaceName
+		out = newPrintSink(a, stdout)
+		out.prefixNS = true
+	}
+	ctx, stop := interruptible(c.Context)
+	defer stop()
+	var p capture.Packet
+	var readErr error
+	for n := 0; ; n++ {
+		if n&255 == 0 && ctx.Err() != nil {
+			break
+		}
+		if err := r.Next(&p); err != nil {
+			if err != io.EOF {
+				readErr = err
+			}
+			break
+		}
+		ok, err := filters.match(p.LinkType, p.Data)
+		if err != nil {
+			readErr = err
+			break
+		}
+		if !ok {
+			continue
+		}
+		if err := out.packet(&p); err != nil {
+			if !errors.Is(err, capture.ErrStop) {
+				readErr = err
+			}
+			break
+		}
+	}
+	if err := out.close(); err != nil && readErr == nil {
+		readErr = err
+	}
+	if readErr != nil {
+		return exitWith(1, fmt.Errorf("%s: %w", a.read, readErr))
+	}
+	return nil
+}
+
+// fileFilters runs the filter in user space, compiled once for each link
+// type the file holds (a pcapng file may hold several).
+type fileFilters struct {
+	expr    string
+	snaplen int
+	vms     map[layers.LinkType]*bpf.VM
+}
+
+// match reports whether data, a packet of link type lt, passes; nil data
+// only compiles.
+func (f *fileFilters) match(lt layers.LinkType, data []byte) (bool, error) {
+	if f.expr == "" {
+		return true, nil
+	}
+	vm, ok := f.vms[lt]
+	if !ok {
+		prog, err := filter.Compile(f.expr, filter.Options{LinkType: lt, Snaplen: uint32(f.snaplen)})
+		if err != nil {
+			return false, err
+		}
+		if vm, err = bpf.NewVM(prog); err != nil {
+			return false, fmt.Errorf("filter for link type %v: %w", lt, err)
+		}
+		if f.vms == nil {
+			f.vms = map[layers.LinkType]*bpf.VM{}
+		}
+		f.vms[lt] = vm
+	}
+	if data == nil {
+		return true, nil
+	}
+	n, err := vm.Run(data)
+	return err == nil && n > 0, nil
+}
+
+func hostInterfaceName(index int) (string, bool) {
+	ifc, err := net.InterfaceByIndex(index)
+	if err != nil {
+		return "", false
+	}
+	return ifc.Name, true
+}
+
+// fileError says what is wrong with a file as tcpdump does ("x.pcap: No
+// such file or directory").
+func fileError(name string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		msg := pe.Err.Error()
+		return fmt.Errorf("%s: %s", name, strings.ToUpper(msg[:1])+msg[1:])
+	}
+	return err
+}
