@@ -21,6 +21,10 @@ type Reader struct {
 	snaplen  int
 	ifaces   []readIface
 	count    int
+	// pending is the first pcapng packet, read early (or the error that
+	// reading it gave).
+	pending    *Packet
+	pendingErr error
 }
 
 type readIface struct {
@@ -54,11 +58,16 @@ func NewReader(r io.Reader) (*Reader, error) {
 		if err != nil {
 			return nil, headerError("pcapng", err)
 		}
-		fr.ng, fr.linkType = ng, ng.LinkType()
-		for i := 0; i < ng.NInterfaces(); i++ {
-			fr.addIface(i)
+		fr.ng = ng
+		// The first interface block may come after the section header:
+		// read up to the first packet so LinkType and Snaplen are known
+		// before it is asked for, as libpcap does.
+		fr.pending = new(Packet)
+		if fr.pendingErr = fr.next(fr.pending); fr.pendingErr != nil {
+			fr.pending = nil
 		}
 		if len(fr.ifaces) > 0 {
+			fr.linkType = fr.ifaces[0].linkType
 			fr.snaplen = fr.ifaceSnaplen(0)
 		}
 	case le == magicPcapMicro || be == magicPcapMicro || le == magicPcapNano || be == magicPcapNano:
@@ -111,6 +120,18 @@ func (r *Reader) Snaplen() int { return r.snaplen }
 // It returns io.EOF at the clean end of the file and a one-line error for
 // a damaged one.
 func (r *Reader) Next(p *Packet) error {
+	if r.pending != nil {
+		*p, r.pending = *r.pending, nil
+		return nil
+	}
+	if err := r.pendingErr; err != nil {
+		r.pendingErr = nil
+		return err
+	}
+	return r.next(p)
+}
+
+func (r *Reader) next(p *Packet) error {
 	var data []byte
 	var ci gopacket.CaptureInfo
 	var err error

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"time"
 
@@ -150,10 +149,8 @@ func (s *Source) socketError() error {
 		if err := s.checkNetns(); err != nil {
 			return err
 		}
-		gone := s.do(func() error {
-			_, err := net.InterfaceByIndex(s.ifindex)
-			return err
-		}) != nil
+		_, err := s.ifName(s.ifindex)
+		gone := errors.Is(err, unix.ENODEV)
 		if gone {
 			return fmt.Errorf("interface %s disappeared from %s: %w", s.ifname, s.cfg.Netns.Label(), ErrInterfaceGone)
 		}
@@ -211,14 +208,23 @@ func (s *Source) name(ifindex int) string {
 	if n, ok := s.names[ifindex]; ok {
 		return n
 	}
-	n := ""
-	s.do(func() error {
-		if ifc, err := net.InterfaceByIndex(ifindex); err == nil {
-			n = ifc.Name
-		}
-		return nil
-	})
+	n, _ := s.ifName(ifindex)
 	// Remembered even when empty so an unknown index is asked about once.
 	s.names[ifindex] = n
 	return n
+}
+
+// ifName asks the kernel for interface ifindex's name through the packet
+// socket: its ioctls act in the namespace the socket lives in, so no setns
+// is needed (and none would be allowed once privileges are dropped).
+func (s *Source) ifName(ifindex int) (string, error) {
+	ifr, err := unix.NewIfreq("")
+	if err != nil {
+		return "", err
+	}
+	ifr.SetUint32(uint32(ifindex))
+	if err := unix.IoctlIfreq(s.fd, unix.SIOCGIFNAME, ifr); err != nil {
+		return "", err
+	}
+	return ifr.Name(), nil
 }

@@ -28,8 +28,8 @@ type sink struct {
 	// captures in several namespaces and for files (whose packets carry
 	// one only when nsdiag wrote them from several).
 	prefixNS bool
-	line      []byte
-	ppkt      printer.Packet
+	line     []byte
+	ppkt     printer.Packet
 
 	// Writing (-w).
 	file   *capture.Writer
