@@ -77,26 +77,27 @@ type Config struct {
 
 // Probe is the outcome of one probe, streamed in TTL and index order.
 type Probe struct {
-	TTL int `json:"ttl"`
+	TTL int
 	// Index is the probe's number within its hop, from 0.
-	Index int `json:"probe"`
+	Index int
 	// Responder is who answered; invalid when nothing came back in time.
-	Responder netip.Addr `json:"responder,omitzero"`
-	RTT       time.Duration `json:"-"`
-	// ICMPType and ICMPCode are those of the answer; -1 for a TCP answer.
-	ICMPType int `json:"icmp_type"`
-	ICMPCode int `json:"icmp_code"`
+	Responder netip.Addr
+	RTT       time.Duration
+	// ICMPType and ICMPCode are those of the answer; -1 for a TCP answer
+	// or none.
+	ICMPType int
+	ICMPCode int
 	// TCPFlags are the flags of a TCP answer (SYN-ACK or RST).
-	TCPFlags uint8 `json:"tcp_flags,omitempty"`
+	TCPFlags uint8
 	// Note is traceroute's mark for the answer: "!H", "!N", "!X", "!P",
 	// "!S", "!F-MTU", "!<code>"; "" for none.
-	Note string `json:"note,omitempty"`
+	Note string
 	// Reached reports that the destination itself answered.
-	Reached bool `json:"reached"`
+	Reached bool
 	// Final reports that this answer ends the trace at this hop.
-	Final bool `json:"final"`
+	Final bool
 	// Extensions are RFC 4884 objects of the ICMP answer (MPLS labels).
-	Extensions []Extension `json:"-"`
+	Extensions []Extension
 }
 
 // Answered reports whether a reply came back for the probe.

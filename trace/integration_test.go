@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nsdiag/nsdiag/internal/netnstest"
 	"github.com/nsdiag/nsdiag/nsexec"
@@ -20,13 +21,37 @@ func lab(t *testing.T) *netnstest.Chain {
 	for _, ns := range c.Nodes {
 		unlimitICMP(t, ns)
 	}
+	for _, ns := range c.Nodes {
+		waitDAD(t, ns)
+	}
 	return c
 }
 
+// waitDAD waits until no IPv6 address in ns is tentative: until duplicate
+// address detection ends, packets from those addresses are held back,
+// which would turn the first IPv6 trace into a test of DAD timing.
+func waitDAD(t *testing.T, ns nsexec.Target) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		out, err := exec.Command("ip", "-n", ns.Name, "-6", "addr", "show", "tentative").Output()
+		if err != nil {
+			t.Fatalf("ip -6 addr in %s: %v", ns.Name, err)
+		}
+		if len(strings.TrimSpace(string(out))) == 0 {
+			return
+		}
+	}
+	t.Fatalf("IPv6 addresses in %s still tentative after 5s", ns.Name)
+}
+
+// unlimitICMP turns off the per-peer ICMP rate limits of ns and raises its
+// share of the global one, which parallel tests would otherwise drain.
 func unlimitICMP(t *testing.T, ns nsexec.Target) {
 	t.Helper()
 	netnstest.Sysctl(t, ns, "net.ipv4.icmp_ratelimit", "0")
 	netnstest.Sysctl(t, ns, "net.ipv6.icmp.ratelimit", "0")
+	netnstest.Sysctl(t, ns, "net.ipv4.icmp_msgs_per_sec", "100000")
+	netnstest.Sysctl(t, ns, "net.ipv4.icmp_msgs_burst", "10000")
 }
 
 // hop is one line of a trace: the responder of each probe ("*" for
@@ -117,19 +142,29 @@ func sameHops(a, b []hop) bool {
 }
 
 func TestIntegrationMatchesTraceroute(t *testing.T) {
+	t.Parallel()
 	c := lab(t)
 	methods := []struct {
-		m    Method
-		flag []string
-	}{{UDP, nil}, {ICMP, []string{"-I"}}, {TCP, []string{"-T"}}}
+		m     Method
+		paris bool
+		flag  []string
+	}{
+		{UDP, false, nil}, {ICMP, false, []string{"-I"}}, {TCP, false, []string{"-T"}},
+		// Paris probes take the same single path on a chain.
+		{UDP, true, nil}, {ICMP, true, []string{"-I"}},
+	}
 	for _, fam := range []struct {
 		name string
 		dest string
 		addr []string
 	}{{"IPv4", c.Dest4(), c.Addr4}, {"IPv6", c.Dest6(), c.Addr6}} {
 		for _, m := range methods {
-			t.Run(fam.name+"/"+m.m.String(), func(t *testing.T) {
-				cfg := Config{Target: c.H1(), Dest: netip.MustParseAddr(fam.dest), Method: m.m}
+			name := fam.name + "/" + m.m.String()
+			if m.paris {
+				name += "-paris"
+			}
+			t.Run(name, func(t *testing.T) {
+				cfg := Config{Target: c.H1(), Dest: netip.MustParseAddr(fam.dest), Method: m.m, Paris: m.paris}
 				got, res := collect(t, cfg)
 				want := peer(t, c.H1(), append(m.flag, fam.dest)...)
 				if !sameHops(got, want) {

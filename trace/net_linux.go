@@ -25,8 +25,10 @@ type sockNet struct {
 	// icmp reads ICMP errors and echo replies (and sends echo requests);
 	// probe sends UDP or TCP probes (TCP answers are read from it too).
 	icmp, probe *sock
-	// hold keeps the TCP source port bound while TCP probes use it.
+	// hold keeps the TCP source port bound while TCP probes use it;
+	// holdUDP does the same for Paris UDP probes.
 	hold    int
+	holdUDP *sock
 	sport   uint16
 	echoID  uint16
 	tcpBase uint32
@@ -79,7 +81,11 @@ func openNet(c Config) (_ *sockNet, err error) {
 		}
 		switch c.Method {
 		case UDP:
-			n.probe, err = n.openUDP()
+			if c.Paris {
+				n.probe, err = n.openRawUDP()
+			} else {
+				n.probe, err = n.openUDP()
+			}
 			if err != nil {
 				return fmt.Errorf("open UDP socket in %s: %w", where, err)
 			}
@@ -190,6 +196,27 @@ func (n *sockNet) openUDP() (*sock, error) {
 	return newSock(fd, "udp")
 }
 
+// openRawUDP opens the socket of Paris UDP probes: a raw socket, because
+// the checksum is the probe's identity and must leave exactly as written;
+// through an ordinary UDP socket the kernel may leave it to offload (veth
+// and many NICs forward a partial checksum), and routers would quote a
+// value that is the same for every probe. A bound UDP socket holds the
+// source port.
+func (n *sockNet) openRawUDP() (*sock, error) {
+	hold, err := n.openUDP()
+	if err != nil {
+		return nil, err
+	}
+	n.holdUDP = hold
+	fd, err := unix.Socket(n.family(), unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_UDP)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	// It is never read: keep what it queues small.
+	unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 0)
+	return newSock(fd, "udp-raw")
+}
+
 func (n *sockNet) openTCP() (*sock, error) {
 	// A bound, never listening TCP socket holds the source port, so no
 	// other socket takes it and the kernel answers SYN-ACKs with RST.
@@ -234,12 +261,13 @@ func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 		if n.c.Paris {
 			want := uint16(seq%0xfffd) + 1
 			steerUDPChecksum(n.src, dst, n.sport, dport, b, want)
+			b = udpDatagram(n.sport, dport, want, b)
 			id = uint32(want)
 		} else {
 			dport += uint16(seq)
 			id = uint32(dport)
+			sa = sockaddr(dst, int(dport))
 		}
-		sa = sockaddr(dst, int(dport))
 	case ICMP:
 		s = n.icmp
 		sq := uint16(n.c.Port) + uint16(seq)
@@ -441,7 +469,7 @@ func (n *sockNet) close() {
 	default:
 	}
 	close(n.done)
-	for _, s := range []*sock{n.icmp, n.probe} {
+	for _, s := range []*sock{n.icmp, n.probe, n.holdUDP} {
 		if s != nil {
 			s.f.Close()
 		}
@@ -468,4 +496,3 @@ func addrPort(sa unix.Sockaddr) (netip.Addr, int) {
 	}
 	return netip.Addr{}, 0
 }
-

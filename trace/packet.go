@@ -65,6 +65,17 @@ func steerUDPChecksum(src, dst netip.Addr, sport, dport uint16, payload []byte, 
 	binary.BigEndian.PutUint16(payload, w)
 }
 
+// udpDatagram puts a UDP header with the given checksum before payload.
+func udpDatagram(sport, dport, sum uint16, payload []byte) []byte {
+	b := make([]byte, 8+len(payload))
+	binary.BigEndian.PutUint16(b[0:], sport)
+	binary.BigEndian.PutUint16(b[2:], dport)
+	binary.BigEndian.PutUint16(b[4:], uint16(len(b)))
+	binary.BigEndian.PutUint16(b[6:], sum)
+	copy(b[8:], payload)
+	return b
+}
+
 // udpChecksum computes a UDP checksum as the kernel does (0 is sent as
 // 0xffff); tests use it to check steerUDPChecksum.
 func udpChecksum(src, dst netip.Addr, datagram []byte) uint16 {
@@ -116,8 +127,8 @@ func tcpSYN(src, dst netip.Addr, sport, dport uint16, seq uint32, mss uint16) []
 	o[4], o[5] = 4, 2 // SACK permitted
 	o[6], o[7] = 8, 10
 	binary.BigEndian.PutUint32(o[8:], seq^0x5a5a5a5a) // timestamp value
-	o[16] = 1                                          // NOP
-	o[17], o[18], o[19] = 3, 3, 7                      // window scale 7
+	o[16] = 1                                         // NOP
+	o[17], o[18], o[19] = 3, 3, 7                     // window scale 7
 	binary.BigEndian.PutUint16(b[16:], ^fold(sum16(pseudoSum(src, dst, 6, len(b)), b)))
 	return b
 }

@@ -1,0 +1,145 @@
+package trace
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeNet answers probes by TTL after a delay, from a scripted path:
+// path[ttl-1] is the responder ("" for silence); TTLs past the path reach
+// the last entry, which answers as the destination.
+type fakeNet struct {
+	path  []string
+	delay time.Duration
+	out   chan answer
+	sent  []int
+}
+
+func newFakeNet(delay time.Duration, path ...string) *fakeNet {
+	return &fakeNet{path: path, delay: delay, out: make(chan answer, 1024)}
+}
+
+func (f *fakeNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
+	f.sent = append(f.sent, ttl)
+	at := time.Now()
+	who := f.path[min(ttl, len(f.path))-1]
+	if who == "" {
+		return seq, at, nil
+	}
+	final := ttl >= len(f.path)
+	a := answer{id: seq, from: netip.MustParseAddr(who), final: final, reached: final, icmpType: 11}
+	time.AfterFunc(f.delay, func() {
+		a.at = time.Now()
+		f.out <- a
+	})
+	return seq, at, nil
+}
+
+func (f *fakeNet) answers() <-chan answer { return f.out }
+
+func runFake(t *testing.T, c Config, f *fakeNet) (string, Result, time.Duration) {
+	t.Helper()
+	c.Dest = netip.MustParseAddr("10.9.9.9")
+	c = c.Defaults()
+	var b strings.Builder
+	var seq uint32
+	lastTTL, lastIdx := 0, -1
+	began := time.Now()
+	res, err := schedule(context.Background(), c, f, &seq, func(p Probe) {
+		if p.TTL < lastTTL || (p.TTL == lastTTL && p.Index != lastIdx+1) {
+			t.Errorf("probe %d.%d out of order after %d.%d", p.TTL, p.Index, lastTTL, lastIdx)
+		}
+		lastTTL, lastIdx = p.TTL, p.Index
+		if p.Index == 0 {
+			fmt.Fprintf(&b, "|%d", p.TTL)
+		}
+		if p.Answered() {
+			fmt.Fprintf(&b, " %s", p.Responder)
+		} else {
+			b.WriteString(" *")
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String(), res, time.Since(began)
+}
+
+func TestScheduleStopsAtDestination(t *testing.T) {
+	f := newFakeNet(time.Millisecond, "10.0.1.2", "10.0.2.2", "10.9.9.9")
+	got, res, _ := runFake(t, Config{}, f)
+	want := "|1 10.0.1.2 10.0.1.2 10.0.1.2|2 10.0.2.2 10.0.2.2 10.0.2.2|3 10.9.9.9 10.9.9.9 10.9.9.9"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if !res.Reached || res.Hops != 3 || res.Received != 9 {
+		t.Errorf("result %+v", res)
+	}
+	// 16 in flight from the start: the first window covers TTL 1..6.
+	if len(f.sent) < 16 {
+		t.Errorf("sent %d probes, want the first window of 16", len(f.sent))
+	}
+}
+
+func TestScheduleSilentHopUsesNearWait(t *testing.T) {
+	// Hop 2 never answers; hop 3 answers in 1 ms, so hop 2's probes are
+	// given up after NEAR (10) x (1 ms + 1 ms), not MAX.
+	f := newFakeNet(time.Millisecond, "10.0.1.2", "", "10.9.9.9")
+	got, _, took := runFake(t, Config{Wait: Wait{Max: 3 * time.Second}}, f)
+	if want := "|1 10.0.1.2 10.0.1.2 10.0.1.2|2 * * *|3 10.9.9.9 10.9.9.9 10.9.9.9"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if took > time.Second {
+		t.Errorf("took %v: the silent hop should time out after NEAR x the next hop's round trip", took)
+	}
+}
+
+func TestScheduleMaxWaitWhenNothingAnswers(t *testing.T) {
+	f := newFakeNet(time.Millisecond, "", "")
+	c := Config{MaxTTL: 2, Queries: 2, Wait: Wait{Max: 50 * time.Millisecond}}
+	got, res, took := runFake(t, c, f)
+	if got != "|1 * *|2 * *" || res.Received != 0 || res.Sent != 4 {
+		t.Errorf("got %s %+v", got, res)
+	}
+	if took < 50*time.Millisecond || took > time.Second {
+		t.Errorf("took %v, want about one MAX wait (probes wait together)", took)
+	}
+}
+
+func TestScheduleSimultaneousAndSendWait(t *testing.T) {
+	f := newFakeNet(time.Millisecond, "10.0.1.2", "10.0.2.2", "10.9.9.9")
+	c := Config{SimultaneousProbes: 1, SendWait: 5 * time.Millisecond}
+	_, res, took := runFake(t, c, f)
+	// One at a time: exactly the 9 probes of 3 hops, 5 ms apart.
+	if res.Sent != 9 || len(f.sent) != 9 {
+		t.Errorf("sent %d probes (%v), want 9", res.Sent, f.sent)
+	}
+	if took < 40*time.Millisecond {
+		t.Errorf("took %v, want at least 8 send waits", took)
+	}
+}
+
+func TestTimeoutRule(t *testing.T) {
+	now := time.Now()
+	ans := func(rtt time.Duration) slot {
+		return slot{sent: now, done: true, answered: true, a: answer{at: now.Add(rtt)}}
+	}
+	w := Wait{Max: 5 * time.Second, Here: 3, Near: 10}
+	slots := []slot{{sent: now}, ans(2 * time.Millisecond), {sent: now}, ans(4 * time.Millisecond)}
+	if got := timeout(slots, 0, 2, w); got != 9*time.Millisecond {
+		t.Errorf("HERE: %v, want 3 x (2ms+1ms)", got)
+	}
+	if got := timeout(slots, 2, 2, Wait{Max: w.Max, Here: -1, Near: 10}); got != 50*time.Millisecond {
+		t.Errorf("NEAR: %v, want 10 x (4ms+1ms)", got)
+	}
+	if got := timeout(slots, 2, 2, Wait{Max: 20 * time.Millisecond, Here: 3, Near: 10}); got != 15*time.Millisecond {
+		t.Errorf("HERE capped: %v", got)
+	}
+	if got := timeout([]slot{{sent: now}, {}}, 0, 1, w); got != w.Max {
+		t.Errorf("no answers: %v, want MAX", got)
+	}
+}
