@@ -9,7 +9,6 @@ import (
 
 	"github.com/nsdiag/nsdiag/nsexec"
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -17,17 +16,23 @@ import (
 const MaxIfNameLen = 15
 
 // handle opens a netlink socket inside t. The caller deletes it.
+//
+// The socket is opened by nsexec.Do, on a thread of its own, so that a
+// refused setns gets nsexec's one-line permission error, and so that
+// working in the current namespace needs no CAP_SYS_ADMIN at all (only
+// CAP_NET_ADMIN for changes), as when the binary is granted caps by setcap.
 func handle(t nsexec.Target) (*netlink.Handle, error) {
-	f, err := nsexec.Open(t)
-	if err != nil {
-		return nil, err
+	var h *netlink.Handle
+	err := nsexec.Do(t, func() error {
+		var err error
+		h, err = netlink.NewHandle()
+		return err
+	})
+	var nerr *nsexec.Error
+	if err != nil && !errors.As(err, &nerr) {
+		err = fmt.Errorf("open netlink socket in %s: %w", t.Label(), kernelError(err))
 	}
-	defer f.Close()
-	h, err := netlink.NewHandleAt(netns.NsHandle(f.Fd()))
-	if err != nil {
-		return nil, fmt.Errorf("open netlink socket in %s: %w", t.Label(), kernelError(err))
-	}
-	return h, nil
+	return h, err
 }
 
 // withHandle runs fn with a netlink handle inside t.
