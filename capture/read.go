@@ -110,6 +110,21 @@ func (r *Reader) addIface(i int) {
 	r.ifaces = append(r.ifaces, ri)
 }
 
+// Namespaces lists the namespaces the file's interfaces were captured in,
+// as far as read: a file nsdiag wrote from several namespaces names them
+// all before its first packet.
+func (r *Reader) Namespaces() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, in := range r.ifaces {
+		if in.netns != "" && !seen[in.netns] {
+			seen[in.netns] = true
+			out = append(out, in.netns)
+		}
+	}
+	return out
+}
+
 // LinkType is the file's (first interface's) link type.
 func (r *Reader) LinkType() layers.LinkType { return r.linkType }
 

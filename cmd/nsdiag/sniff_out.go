@@ -24,9 +24,8 @@ type sink struct {
 	json      bool
 	out       *bufio.Writer
 	flushLine bool
-	// prefixNS starts each line with its packet's namespace: on for
-	// captures in several namespaces and for files (whose packets carry
-	// one only when nsdiag wrote them from several).
+	// prefixNS starts each line with its packet's namespace, for
+	// captures in several namespaces (live or from a file).
 	prefixNS bool
 	line     []byte
 	ppkt     printer.Packet

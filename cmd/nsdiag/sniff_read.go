@@ -59,7 +59,9 @@ func sniffFile(c *cli.Context, a *sniffArgs) error {
 		// knows them.
 		a.print.InterfaceName = hostInterfaceName
 		out = newPrintSink(a, stdout)
-		out.prefixNS = true
+		// A file captured in several namespaces at once reads back as it
+		// printed live, each line naming its namespace.
+		out.prefixNS = len(r.Namespaces()) > 1
 	}
 	ctx, stop := interruptible(c.Context)
 	defer stop()
