@@ -99,7 +99,9 @@ func (c *compiler) negate(a arth) arth {
 	if a.isConst {
 		return constArth(-a.v)
 	}
-	return arth{stmts: cat(a.stmts, []insn{stmt(clsALU|aluNEG, 0)}), b: a.b, depth: a.depth}
+	// Multiplying by -1 rather than "neg": the same in the kernel, and
+	// golang.org/x/net/bpf's VM (which runs filters over files) has no neg.
+	return arth{stmts: cat(a.stmts, []insn{stmt(clsALU|aluMUL|srcK, 0xffffffff)}), b: a.b, depth: a.depth}
 }
 
 func lenArth() arth { return arth{stmts: []insn{stmt(clsLD|modeLEN|szW, 0)}} }

@@ -22,6 +22,11 @@ type Options struct {
 	// header at offset 0 and the protocol, packet type and interface index
 	// from ancillary data, as libpcap does.
 	Cooked bool
+	// Live compiles for a live Linux socket rather than a file: inbound,
+	// outbound and ifindex then read the kernel's ancillary data on every
+	// link type (libpcap does the same for live captures and refuses them
+	// on files without a cooked header). Cooked implies Live.
+	Live bool
 	// Netmask of the capture network, for "ip broadcast"; nil means unknown
 	// and makes "ip broadcast" an error, as in libpcap.
 	Netmask net.IPMask

@@ -145,6 +145,10 @@ func cmp(size uint16, off uint32, jop uint16, v uint32) bexpr {
 }
 
 func mcmp(size uint16, off uint32, mask, v uint32) bexpr {
+	if mask == 0 {
+		// libpcap's optimizer folds "and #0; jeq #v" and drops the load.
+		return bConst(v == 0)
+	}
 	s := []insn{ldAbs(size, off)}
 	if mask != 0xffffffff {
 		s = append(s, stmt(clsALU|aluAND|srcK, mask))

@@ -112,8 +112,9 @@ var namedNums = map[string]uint32{
 }
 
 // lex splits expr into tokens. Like flex, each token is the longest match
-// among the scanner's patterns, ties going to keywords, then numbers, dotted
-// addresses, MAC addresses, IPv6 addresses and finally names.
+// among the scanner's patterns, ties going to keywords, then MAC addresses
+// (so 0200.0000.0001 is a MAC, not a dotted number), numbers, dotted IPv4
+// prefixes, IPv6 addresses and finally names.
 func lex(expr string) ([]token, error) {
 	var toks []token
 	i := 0
@@ -222,6 +223,8 @@ func lexWord(expr string, i int) (token, int, error) {
 		return token{kind: tKw, text: kw, pos: i}, best, nil
 	case best == idLen && hasNamedNum(text):
 		return token{kind: tNum, text: text, pos: i, num: namedNums[text]}, best, nil
+	case best == eidLen:
+		return token{kind: tEID, text: text, pos: i}, best, nil
 	case best == numLen:
 		v, err := parseNum(text)
 		if err != nil {
@@ -230,8 +233,6 @@ func lexWord(expr string, i int) (token, int, error) {
 		return token{kind: tNum, text: text, pos: i, num: v}, best, nil
 	case best == hidLen:
 		return token{kind: tHID, text: text, pos: i}, best, nil
-	case best == eidLen:
-		return token{kind: tEID, text: text, pos: i}, best, nil
 	case best == v6Len:
 		return token{kind: tHID6, text: text, pos: i}, best, nil
 	}

@@ -364,8 +364,8 @@ func (ps *parser) other(proto string) bexpr {
 		ps.next()
 		return c.byteop(op.text, idx, num("a value"))
 	case "inbound", "outbound":
-		if c.link != linkSLL && c.link != linkSLL2 && !c.opts.Cooked && c.link != linkEther {
-			ps.failAt(t, "inbound/outbound not supported on %s", linkNames[c.link])
+		if c.link != linkSLL && c.link != linkSLL2 && !c.opts.Live && !c.opts.Cooked {
+			ps.failAt(t, "inbound/outbound not supported on %s when reading files (set Options.Live for a live socket)", linkNames[c.link])
 		}
 		b := c.outbound()
 		if t.text == "inbound" {
@@ -374,8 +374,8 @@ func (ps *parser) other(proto string) bexpr {
 		return b
 	case "ifindex":
 		v := num("an interface index")
-		if c.link != linkSLL2 && !c.opts.Cooked && c.link != linkEther {
-			ps.failAt(t, "ifindex not supported on %s", linkNames[c.link])
+		if c.link != linkSLL2 && !c.opts.Live && !c.opts.Cooked {
+			ps.failAt(t, "ifindex not supported on %s when reading files (set Options.Live for a live socket)", linkNames[c.link])
 		}
 		return c.ifindex(v)
 	case "vlan":

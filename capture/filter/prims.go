@@ -53,8 +53,11 @@ func (c *compiler) host(addr, mask uint32, q qual) bexpr {
 	}
 	switch q.proto {
 	case "":
-		b := or(c.host(addr, mask, qual{proto: "ip", dir: q.dir, addr: q.addr}),
-			c.host(addr, mask, qual{proto: "arp", dir: q.dir, addr: q.addr}))
+		b := c.host(addr, mask, qual{proto: "ip", dir: q.dir, addr: q.addr})
+		if c.mpls > 0 {
+			return b // ARP is never MPLS-encapsulated
+		}
+		b = or(b, c.host(addr, mask, qual{proto: "arp", dir: q.dir, addr: q.addr}))
 		return or(b, c.host(addr, mask, qual{proto: "rarp", dir: q.dir, addr: q.addr}))
 	case "ip":
 		return c.hostop(addr, mask, q.dir, etherIP, 12, 16)
