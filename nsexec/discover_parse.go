@@ -167,7 +167,8 @@ func parseCgroup(text string) (Container, bool) {
 			}
 		}
 	}
-	if c.Runtime == "" && c.PodUID != "" {
+	// The cgroupfs driver under kubepods names no runtime.
+	if c.Runtime == "" && (c.PodUID != "" || c.ID != "") {
 		c.Runtime = "kubernetes"
 	}
 	return c, c.ID != "" || c.PodUID != ""

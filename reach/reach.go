@@ -2,7 +2,6 @@ package reach
 
 import (
 	"context"
-	"errors"
 	"net/netip"
 	"sync"
 	"time"
@@ -33,7 +32,7 @@ type Config struct {
 	Timeout time.Duration
 	// Concurrency bounds how many addresses are probed at once (default 64).
 	Concurrency int
-	// Prober sends the probes (required).
+	// Prober sends the probes (default: ICMP echo, see ICMPProber).
 	Prober Prober
 }
 
@@ -114,7 +113,7 @@ type Stats struct {
 func Run(ctx context.Context, cfg Config, emit func(Result)) (Stats, error) {
 	start := time.Now()
 	if cfg.Prober == nil {
-		return Stats{}, errors.New("reach: no Prober in Config")
+		cfg.Prober = ICMPProber{}
 	}
 	jobs := Jobs(cfg)
 	conc := cfg.Concurrency
