@@ -44,3 +44,22 @@ func lookupHosts(data []byte, name string, fam int) (string, []netip.Addr) {
 	}
 	return canon, out
 }
+
+// nameInHosts returns the first name given to a in a hosts file.
+func nameInHosts(data []byte, a netip.Addr) string {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		if b, err := netip.ParseAddr(f[0]); err == nil && b.Unmap() == a.Unmap() {
+			return f[1]
+		}
+	}
+	return ""
+}

@@ -220,3 +220,17 @@ func atonPart(p string) (uint64, bool) {
 	}
 	return v, true
 }
+
+// Literal reports whether name is an address literal (in any form Lookup
+// accepts without a lookup) and returns it.
+func Literal(name string) (netip.Addr, bool) { return parseLiteral(name) }
+
+// Name returns the name the namespace's hosts file gives a, or "" (as
+// getnameinfo would with "hosts: files"; PTR queries are not sent).
+func Name(t nsexec.Target, a netip.Addr) string {
+	data, err := os.ReadFile(filesFor(t).hosts)
+	if err != nil {
+		return ""
+	}
+	return nameInHosts(data, a)
+}

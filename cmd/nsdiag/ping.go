@@ -1,0 +1,236 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/nsdiag/nsdiag/icmp"
+	"github.com/nsdiag/nsdiag/internal/resolve"
+	"github.com/nsdiag/nsdiag/nsexec"
+	"github.com/urfave/cli/v2"
+)
+
+func init() {
+	register(&cli.Command{
+		Name:      "ping",
+		Usage:     "send ICMP echo requests from inside a network namespace, as iputils ping",
+		ArgsUsage: "HOST",
+		Description: "Output, options and exit status follow iputils ping: 0 when replies came, 1 when none came\n" +
+			"(or fewer than -c before the -w deadline), 2 on any other error. Options may follow HOST.",
+		Flags: append([]cli.Flag{
+			netnsFlag,
+			&cli.StringFlag{Name: "c", Usage: "stop after `COUNT` replies"},
+			&cli.StringFlag{Name: "i", Usage: "wait `INTERVAL` seconds between requests (fractions allowed; below 0.002 needs CAP_NET_RAW)"},
+			&cli.StringFlag{Name: "W", Usage: "wait `TIMEOUT` seconds for replies after the last request when none came (default 10)"},
+			&cli.StringFlag{Name: "w", Usage: "stop after `DEADLINE` seconds, whatever was sent"},
+			&cli.StringFlag{Name: "s", Usage: "send `SIZE` data bytes (default 56)"},
+			&cli.StringFlag{Name: "t", Usage: "set the IP time to live / hop limit to `TTL`"},
+			&cli.StringFlag{Name: "I", Usage: "send from `IFACE` or local address"},
+			&cli.BoolFlag{Name: "f", Usage: "flood: send as fast as replies come (at least 100 per second); a dot per request, a backspace per reply"},
+			&cli.BoolFlag{Name: "q", Usage: "quiet: print only the header and the summary"},
+			&cli.BoolFlag{Name: "D", Usage: "print the Unix time before each line"},
+			&cli.BoolFlag{Name: "O", Usage: "report requests still unanswered when the next one goes"},
+			&cli.BoolFlag{Name: "4", Usage: "use IPv4"},
+			&cli.BoolFlag{Name: "6", Usage: "use IPv6"},
+			&cli.BoolFlag{Name: "numeric", Usage: "never look up names for reply addresses"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per event and one for the summary (see README)"},
+		}, ownersFlags...),
+		Action: runPing,
+	})
+}
+
+// pingOptions is the command line, checked.
+type pingOptions struct {
+	host       string
+	family     int
+	cfg        icmp.Config
+	quiet      bool
+	flood      bool
+	timestamps bool
+	numeric    bool
+	json       bool
+}
+
+func runPing(c *cli.Context) error {
+	o, err := parsePingArgs(c)
+	if err != nil {
+		return exitWith(2, err)
+	}
+	t, err := target(c)
+	if err != nil {
+		return err
+	}
+	o.cfg.Target = t
+	ctx, stop := interruptible(c.Context)
+	defer stop()
+
+	res, err := resolve.Lookup(ctx, t, o.host, o.family)
+	if err != nil {
+		return exitWith(2, pingResolveError(err))
+	}
+	o.cfg.Dest = res.Addr
+	// As iputils: no reverse lookups for a numeric target or a flood.
+	_, literal := resolve.Literal(o.host)
+	o.numeric = o.numeric || literal || o.flood
+
+	p, err := icmp.New(o.cfg)
+	if err != nil {
+		return exitWith(2, pingOpenError(err))
+	}
+	defer p.Close()
+
+	var r pingRenderer
+	if o.json {
+		r = newPingJSON(c.App.Writer, res.Canonical, p)
+	} else {
+		r = newPingText(c.App.Writer, c.App.ErrWriter, &o, res.Canonical, p, loadOwners(c))
+	}
+	r.start()
+	stats, runErr := p.Run(ctx, r.event)
+	r.summary(stats)
+	if runErr != nil {
+		return exitWith(2, fmt.Errorf("ping %s: %w", o.host, runErr))
+	}
+	if stats.Received == 0 || (o.cfg.Deadline > 0 && stats.Received < o.cfg.Count) {
+		return exitCode(1)
+	}
+	return nil
+}
+
+// pingRenderer turns the engine's events into output.
+type pingRenderer interface {
+	start()
+	event(icmp.Event)
+	summary(icmp.Stats)
+}
+
+// parsePingArgs reads flags and HOST. "-4" and "-6" after HOST look like
+// negative numbers to the argument reorderer, so they are taken here.
+func parsePingArgs(c *cli.Context) (pingOptions, error) {
+	o := pingOptions{quiet: c.Bool("q"), timestamps: c.Bool("D"), numeric: c.Bool("numeric"), json: c.Bool("json")}
+	v4, v6 := c.Bool("4"), c.Bool("6")
+	var hosts []string
+	for _, a := range c.Args().Slice() {
+		switch a {
+		case "-4":
+			v4 = true
+		case "-6":
+			v6 = true
+		default:
+			hosts = append(hosts, a)
+		}
+	}
+	switch {
+	case len(hosts) == 0:
+		return o, errors.New("ping: usage error: Destination address required; see nsdiag ping --help")
+	case len(hosts) > 1:
+		return o, fmt.Errorf("ping: one destination only, got %q; put options before or after it", hosts)
+	case v4 && v6:
+		return o, errors.New("ping: only one -4 or -6 option may be specified")
+	}
+	o.host = hosts[0]
+	if v4 {
+		o.family = resolve.IPv4
+	} else if v6 {
+		o.family = resolve.IPv6
+	}
+	cfg := &o.cfg
+	cfg.Flood = c.Bool("f")
+	o.flood = cfg.Flood
+	cfg.Outstanding = c.Bool("O")
+	var err error
+	if s := c.String("c"); c.IsSet("c") {
+		if cfg.Count, err = intArg("c", s, 1, math.MaxInt64, "the number of replies to wait for, e.g. -c 3"); err != nil {
+			return o, err
+		}
+	}
+	if s := c.String("s"); c.IsSet("s") {
+		n, err := intArg("s", s, 0, 65507, "the number of data bytes, e.g. -s 56")
+		if err != nil {
+			return o, err
+		}
+		cfg.Size = n
+		if n == 0 {
+			cfg.Size = icmp.NoData
+		}
+	}
+	if s := c.String("t"); c.IsSet("t") {
+		if cfg.TTL, err = intArg("t", s, 1, 255, "a time to live from 1 to 255, e.g. -t 64"); err != nil {
+			return o, err
+		}
+	}
+	if s := c.String("w"); c.IsSet("w") {
+		n, err := intArg("w", s, 0, math.MaxInt32, "the deadline in whole seconds, e.g. -w 5")
+		if err != nil {
+			return o, err
+		}
+		cfg.Deadline = time.Duration(n) * time.Second
+	}
+	if s := c.String("i"); c.IsSet("i") {
+		if cfg.Interval, err = secondsArg("i", "bad timing interval", s, 0, "seconds between requests, e.g. -i 0.2"); err != nil {
+			return o, err
+		}
+		if cfg.Interval == 0 {
+			// -i 0 schedules as a flood does, without flood's output.
+			cfg.Flood = true
+		}
+	}
+	if s := c.String("W"); c.IsSet("W") {
+		if cfg.Linger, err = secondsArg("W", "bad linger time", s, time.Millisecond, "seconds to wait for a reply, e.g. -W 2"); err != nil {
+			return o, err
+		}
+	}
+	cfg.Source = c.String("I")
+	return o, nil
+}
+
+// intArg parses an integer option as iputils' strtol_or_err, with a hint.
+func intArg(flag, s string, lo, hi int64, hint string) (int, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("ping: invalid argument: '%s' for -%s; give %s", s, flag, hint)
+	}
+	if n < lo || n > hi {
+		return 0, fmt.Errorf("ping: invalid argument: '%s' for -%s: out of range: %d <= value <= %d", s, flag, lo, hi)
+	}
+	return int(n), nil
+}
+
+// secondsArg parses fractional seconds as iputils' ping_strtod.
+func secondsArg(flag, what, s string, least time.Duration, hint string) (time.Duration, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("ping: %s: %s for -%s; give %s", what, s, flag, hint)
+	}
+	d := time.Duration(f * float64(time.Second))
+	if f < 0 || d < least || f > math.MaxInt32/1000 {
+		return 0, fmt.Errorf("ping: %s: %s for -%s: out of range; give %s", what, s, flag, hint)
+	}
+	// iputils keeps intervals in whole milliseconds.
+	return d.Truncate(time.Millisecond), nil
+}
+
+func pingResolveError(err error) error {
+	switch {
+	case errors.Is(err, resolve.ErrNotFound):
+		return fmt.Errorf("ping: %v; check the name, or the namespace's /etc/netns/NAME/hosts and resolv.conf", err)
+	case errors.Is(err, resolve.ErrTemporary):
+		return fmt.Errorf("ping: %v; check the name servers in the namespace's resolv.conf", err)
+	}
+	var nsErr *nsexec.Error
+	if errors.As(err, &nsErr) {
+		return nsErr
+	}
+	return fmt.Errorf("ping: %w", err)
+}
+
+func pingOpenError(err error) error {
+	var nsErr *nsexec.Error
+	if errors.As(err, &nsErr) {
+		return nsErr
+	}
+	return fmt.Errorf("ping: %w", err)
+}

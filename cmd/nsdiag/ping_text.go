@@ -1,0 +1,226 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/nsdiag/nsdiag/icmp"
+	"github.com/nsdiag/nsdiag/internal/resolve"
+)
+
+// pingText prints iputils ping's lines.
+type pingText struct {
+	out, errOut io.Writer
+	o           *pingOptions
+	host        string
+	p           *icmp.Pinger
+	owners      *owners
+	names       map[netip.Addr]string
+	buf         []byte
+}
+
+func newPingText(out, errOut io.Writer, o *pingOptions, host string, p *icmp.Pinger, ow *owners) *pingText {
+	return &pingText{out: out, errOut: errOut, o: o, host: host, p: p, owners: ow, names: map[netip.Addr]string{}}
+}
+
+// start prints the header, e.g. "PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data."
+func (t *pingText) start() {
+	dest := t.o.cfg.Dest
+	var b strings.Builder
+	if dest.Is6() {
+		fmt.Fprintf(&b, "PING %s(%s) ", t.host, t.addr(dest))
+	} else {
+		fmt.Fprintf(&b, "PING %s (%s) ", t.host, dest)
+	}
+	if t.p.Device() != "" || t.o.cfg.Source != "" {
+		fmt.Fprintf(&b, "from %s %s: ", t.p.Source(), t.p.Device())
+	}
+	n := t.p.DataLen()
+	if dest.Is6() {
+		fmt.Fprintf(&b, "%d data bytes\n", n)
+	} else {
+		fmt.Fprintf(&b, "%d(%d) bytes of data.\n", n, n+8+20)
+	}
+	io.WriteString(t.out, b.String())
+}
+
+// addr prints an address as iputils' pr_addr: "name (addr)" when a name is
+// known and lookups are on, else the address; then the owner annotation.
+func (t *pingText) addr(a netip.Addr) string {
+	s := a.String()
+	if !t.o.numeric {
+		name, ok := t.names[a]
+		if !ok {
+			name = resolve.Name(t.o.cfg.Target, a)
+			t.names[a] = name
+		}
+		if name != "" {
+			s = name + " (" + s + ")"
+		}
+	}
+	return s + t.owners.annotate(a)
+}
+
+func (t *pingText) stamp(at time.Time) {
+	if t.o.timestamps {
+		us := at.UnixMicro()
+		t.buf = fmt.Appendf(t.buf, "[%d.%06d] ", us/1e6, us%1e6)
+	}
+}
+
+func (t *pingText) flush() {
+	t.out.Write(t.buf)
+	t.buf = t.buf[:0]
+}
+
+func (t *pingText) event(ev icmp.Event) {
+	switch e := ev.(type) {
+	case *icmp.Sent:
+		if t.o.flood && !t.o.quiet {
+			io.WriteString(t.out, ".")
+		}
+	case *icmp.Reply:
+		t.reply(e)
+	case *icmp.ICMPError:
+		if t.o.quiet {
+			return
+		}
+		if t.o.flood {
+			io.WriteString(t.out, "\bE")
+			return
+		}
+		t.stamp(e.At)
+		t.buf = fmt.Appendf(t.buf, "From %s icmp_seq=%d %s\n", t.addr(e.From), e.Seq, e.Text())
+		t.flush()
+	case *icmp.LocalError:
+		if t.o.quiet {
+			return
+		}
+		if t.o.flood {
+			io.WriteString(t.out, "E")
+			return
+		}
+		fmt.Fprintln(t.errOut, localErrorText(e, t.o.cfg.Dest.Is6()))
+	case *icmp.Outstanding:
+		if t.o.quiet {
+			return
+		}
+		t.stamp(e.At)
+		t.buf = fmt.Appendf(t.buf, "no answer yet for icmp_seq=%d\n", e.Seq)
+		t.flush()
+	}
+}
+
+func localErrorText(e *icmp.LocalError, v6 bool) string {
+	switch {
+	case !e.Queue:
+		return fmt.Sprintf("ping: %v", e.Err)
+	case e.MTU != 0 && v6:
+		return fmt.Sprintf("ping: local error: message too long, mtu: %d", e.MTU)
+	case e.MTU != 0:
+		return fmt.Sprintf("ping: local error: message too long, mtu=%d", e.MTU)
+	}
+	return fmt.Sprintf("ping: local error: %v", e.Err)
+}
+
+func (t *pingText) reply(e *icmp.Reply) {
+	if t.o.quiet {
+		return
+	}
+	if t.o.flood {
+		if e.BadChecksum {
+			io.WriteString(t.out, "\bC")
+		} else {
+			io.WriteString(t.out, "\b \b")
+		}
+		return
+	}
+	t.stamp(time.Now())
+	t.buf = fmt.Appendf(t.buf, "%d bytes from %s: icmp_seq=%d", e.Bytes, t.addr(e.From), e.Seq)
+	if e.TTL >= 0 {
+		t.buf = fmt.Appendf(t.buf, " ttl=%d", e.TTL)
+	}
+	if e.Truncated {
+		t.buf = append(t.buf, " (truncated)\n"...)
+		t.flush()
+		return
+	}
+	if e.Timed {
+		t.buf = append(t.buf, " time="...)
+		t.buf = append(t.buf, rttText(e.RTT)...)
+		t.buf = append(t.buf, " ms"...)
+	}
+	if e.Dup {
+		t.buf = append(t.buf, " (DUP!)"...)
+	}
+	if e.BadChecksum {
+		t.buf = append(t.buf, " (BAD CHECKSUM!)"...)
+	}
+	if e.WrongSource {
+		t.buf = append(t.buf, " (DIFFERENT ADDRESS!)"...)
+	}
+	t.buf = append(t.buf, '\n')
+	t.flush()
+}
+
+// rttText formats a reply's time as iputils does: whole milliseconds from
+// 100 ms, then one, two or three decimals below 100, 10 and 1 ms.
+func rttText(d time.Duration) string {
+	us := d.Microseconds()
+	switch {
+	case us >= 100000-50:
+		return fmt.Sprintf("%d", (us+500)/1000)
+	case us >= 10000-5:
+		return fmt.Sprintf("%d.%01d", (us+50)/1000, ((us+50)%1000)/100)
+	case us >= 1000:
+		return fmt.Sprintf("%d.%02d", (us+5)/1000, ((us+5)%1000)/10)
+	}
+	return fmt.Sprintf("%d.%03d", us/1000, us%1000)
+}
+
+// ms3 prints a duration as iputils' "%ld.%03ld" of microseconds.
+func ms3(d time.Duration) string {
+	us := d.Microseconds()
+	return fmt.Sprintf("%d.%03d", us/1000, us%1000)
+}
+
+func (t *pingText) summary(s icmp.Stats) {
+	io.WriteString(t.out, pingSummary(t.host, s, t.o.cfg.Flood))
+}
+
+// pingSummary is the statistics block, blank line first.
+func pingSummary(host string, s icmp.Stats, flood bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n--- %s ping statistics ---\n", host)
+	fmt.Fprintf(&b, "%d packets transmitted, %d received", s.Transmitted, s.Received)
+	if s.Duplicates > 0 {
+		fmt.Fprintf(&b, ", +%d duplicates", s.Duplicates)
+	}
+	if s.Corrupted > 0 {
+		fmt.Fprintf(&b, ", +%d corrupted", s.Corrupted)
+	}
+	if s.Errors > 0 {
+		fmt.Fprintf(&b, ", +%d errors", s.Errors)
+	}
+	if s.Transmitted > 0 {
+		fmt.Fprintf(&b, ", %.6g%% packet loss, time %dms", s.Loss(), (s.Elapsed+500*time.Microsecond)/time.Millisecond)
+	}
+	b.WriteByte('\n')
+	comma := ""
+	if s.Received > 0 && s.Timed {
+		fmt.Fprintf(&b, "rtt min/avg/max/mdev = %s/%s/%s/%s ms", ms3(s.Min), ms3(s.Avg), ms3(s.Max), ms3(s.Mdev))
+		comma = ", "
+	}
+	if s.Pipe > 1 {
+		fmt.Fprintf(&b, "%spipe %d", comma, s.Pipe)
+		comma = ", "
+	}
+	if s.Received > 0 && flood && s.Transmitted > 1 {
+		fmt.Fprintf(&b, "%sipg/ewma %s/%s ms", comma, ms3(s.IPG()), ms3(s.EWMA))
+	}
+	b.WriteByte('\n')
+	return b.String()
+}

@@ -1,0 +1,137 @@
+package icmp
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/nsdiag/nsdiag/nsexec"
+)
+
+// SocketKind selects the kind of ICMP socket.
+type SocketKind int
+
+const (
+	// AutoSocket tries a raw socket, then the unprivileged datagram socket.
+	AutoSocket SocketKind = iota
+	// RawSocket needs CAP_NET_RAW.
+	RawSocket
+	// DatagramSocket needs net.ipv4.ping_group_range to include the caller.
+	DatagramSocket
+)
+
+func (k SocketKind) String() string {
+	switch k {
+	case RawSocket:
+		return "raw"
+	case DatagramSocket:
+		return "datagram"
+	}
+	return "auto"
+}
+
+// Defaults, as iputils ping has them.
+const (
+	DefaultSize     = 56
+	DefaultInterval = time.Second
+	DefaultLinger   = 10 * time.Second
+	// MinUserInterval is the shortest interval without CAP_NET_RAW.
+	MinUserInterval = 2 * time.Millisecond
+	// floodInterval is how long flood mode waits for a reply before it
+	// sends anyway (iputils' MININTERVAL).
+	floodInterval = 10 * time.Millisecond
+)
+
+// NoData as Config.Size sends echo requests without any data bytes.
+const NoData = -1
+
+// Config describes one ping run. Zero values mean the documented defaults.
+type Config struct {
+	// Target is the namespace to ping from; the zero Target is the
+	// caller's own.
+	Target nsexec.Target
+	// Dest is the address to ping (required).
+	Dest netip.Addr
+	// Count stops after that many replies (or errors); 0 pings until the
+	// context ends or Deadline passes.
+	Count int
+	// Interval between requests; 0 means DefaultInterval, or no interval
+	// at all in Flood mode.
+	Interval time.Duration
+	// Flood sends a request as soon as the previous one is answered, or
+	// every 10ms otherwise (ping -f).
+	Flood bool
+	// Linger is how long to wait for replies after the last request when
+	// none has come yet (ping -W); 0 means DefaultLinger. Once replies
+	// come, the wait is twice the largest round trip, as in iputils.
+	Linger time.Duration
+	// Deadline ends the run after this long, whatever was sent (ping -w).
+	Deadline time.Duration
+	// Size is the number of data bytes after the ICMP header; 0 means
+	// DefaultSize, NoData means none.
+	Size int
+	// TTL sets the IPv4 TTL or IPv6 hop limit; 0 keeps the system's.
+	TTL int
+	// Source is an interface name or a local address to send from (ping -I).
+	Source string
+	// Outstanding asks for an Outstanding event for each request still
+	// unanswered when the next one goes out (ping -O).
+	Outstanding bool
+	// Socket selects the socket kind; AutoSocket by default.
+	Socket SocketKind
+}
+
+// dataLen returns the effective number of data bytes.
+func (c *Config) dataLen() int {
+	switch {
+	case c.Size == NoData:
+		return 0
+	case c.Size == 0:
+		return DefaultSize
+	}
+	return c.Size
+}
+
+func (c *Config) interval() time.Duration {
+	switch {
+	case c.Interval > 0:
+		return c.Interval
+	case c.Flood:
+		return 0
+	}
+	return DefaultInterval
+}
+
+func (c *Config) linger() time.Duration {
+	if c.Linger > 0 {
+		return c.Linger
+	}
+	return DefaultLinger
+}
+
+// maxData is the most data an echo request can carry over IPv4 or IPv6.
+func maxData(v6 bool) int {
+	if v6 {
+		return 65535 - 8
+	}
+	return 65535 - 20 - 8
+}
+
+func (c *Config) validate() error {
+	if !c.Dest.IsValid() {
+		return fmt.Errorf("no destination address")
+	}
+	if c.Count < 0 {
+		return fmt.Errorf("bad count %d: must be 1 or more", c.Count)
+	}
+	if n := c.dataLen(); n < 0 || n > maxData(c.Dest.Is6()) {
+		return fmt.Errorf("bad packet size %d: must be 0 to %d", c.Size, maxData(c.Dest.Is6()))
+	}
+	if c.TTL < 0 || c.TTL > 255 {
+		return fmt.Errorf("bad TTL %d: must be 1 to 255", c.TTL)
+	}
+	if c.Interval < 0 || c.Linger < 0 || c.Deadline < 0 {
+		return fmt.Errorf("negative interval, linger or deadline")
+	}
+	return nil
+}

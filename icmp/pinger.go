@@ -1,0 +1,346 @@
+package icmp
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// Pinger is one ping run's socket and state. New opens the socket (so that
+// errors come before any output), Run pings, Close releases it.
+type Pinger struct {
+	cfg      Config
+	sock     *socket
+	interval time.Duration
+	dataLen  int
+	// timing: requests are long enough to carry a timestamp.
+	timing bool
+}
+
+// New validates cfg and opens the socket inside cfg.Target.
+func New(cfg Config) (*Pinger, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	cfg.Dest = cfg.Dest.Unmap()
+	s, err := openSocket(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pinger{cfg: cfg, sock: s, interval: cfg.interval(), dataLen: cfg.dataLen()}
+	p.timing = p.dataLen >= timevalLen
+	if p.interval < MinUserInterval && s.datagram {
+		p.Close()
+		return nil, fmt.Errorf("cannot flood; minimal interval allowed without CAP_NET_RAW is %v", MinUserInterval)
+	}
+	return p, nil
+}
+
+// Close releases the socket.
+func (p *Pinger) Close() error { return p.sock.close() }
+
+// Source is the local address requests leave from.
+func (p *Pinger) Source() netip.Addr { return p.sock.src }
+
+// Device is the interface requests are bound to ("" unless -I named one).
+func (p *Pinger) Device() string { return p.sock.device }
+
+// Datagram reports whether the unprivileged datagram socket is in use.
+func (p *Pinger) Datagram() bool { return p.sock.datagram }
+
+// DataLen is the number of data bytes per request.
+func (p *Pinger) DataLen() int { return p.dataLen }
+
+// ID is the echo identifier (chosen by the kernel for datagram sockets).
+func (p *Pinger) ID() uint16 { return p.sock.id }
+
+// run is the state of one Run.
+type run struct {
+	p     *Pinger
+	emit  func(Event)
+	tr    tracker
+	rtt   rtts
+	stats Stats
+	// sendNs is the wall-clock send time of each sequence number.
+	sendNs   [1 << 16]int64
+	pkt      []byte
+	buf, oob []byte
+
+	start, lastSend time.Time
+	exitAt          time.Time
+	// events are reused to keep the per-packet path free of allocations.
+	evSent  Sent
+	evReply Reply
+	evErr   ICMPError
+	evLocal LocalError
+	evOut   Outstanding
+}
+
+// Run pings until Count replies (or errors) came back, Deadline passed or
+// ctx ended, handing each event to emit (which may be nil) on the calling
+// goroutine. An ended ctx (Ctrl-C) is a normal end: the statistics so far
+// are returned with a nil error.
+func (p *Pinger) Run(ctx context.Context, emit func(Event)) (Stats, error) {
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	r := &run{p: p, emit: emit}
+	r.pkt = make([]byte, 8+p.dataLen)
+	fillPattern(r.pkt)
+	r.buf = make([]byte, 8+p.dataLen+60+76)
+	r.oob = make([]byte, 512)
+	w, err := newWaiter(ctx, p.sock.fd)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer w.close()
+	err = r.loop(ctx, w)
+	return r.finish(), err
+}
+
+func (r *run) loop(ctx context.Context, w *waiter) error {
+	cfg := &r.p.cfg
+	r.start = time.Now()
+	var deadline time.Time
+	if cfg.Deadline > 0 {
+		deadline = r.start.Add(cfg.Deadline)
+	}
+	for {
+		now := time.Now()
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case cfg.Count > 0 && r.stats.Received+r.stats.Errors >= cfg.Count:
+			return nil
+		case cfg.Deadline > 0 && (r.stats.Errors > 0 || !now.Before(deadline)):
+			return nil
+		case !r.exitAt.IsZero() && !now.Before(r.exitAt):
+			return nil
+		}
+		var next time.Duration
+		for {
+			var err error
+			next, err = r.pinger(now)
+			if err != nil {
+				return err
+			}
+			if next > 0 {
+				break
+			}
+			now = time.Now()
+		}
+		r.scheduleExit(now)
+		if !r.exitAt.IsZero() {
+			next = min(next, r.exitAt.Sub(now))
+		}
+		if !deadline.IsZero() {
+			next = min(next, deadline.Sub(now))
+		}
+		readable, errq, err := w.wait(next)
+		if err != nil {
+			return err
+		}
+		if errq {
+			r.drainErrors()
+		}
+		if readable {
+			if err := r.drain(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// idle is what pinger returns when it has nothing more to send.
+const idle = time.Second
+
+// pinger sends the next request if it is due and says how long until the
+// one after, as iputils' pinger does (a token bucket of one).
+func (r *run) pinger(now time.Time) (time.Duration, error) {
+	cfg := &r.p.cfg
+	if cfg.Count > 0 && r.stats.Transmitted >= cfg.Count && cfg.Deadline == 0 {
+		return idle, nil
+	}
+	if r.stats.Transmitted > 0 {
+		since := now.Sub(r.lastSend)
+		if r.p.interval == 0 {
+			// Flood: the next request goes when the last is answered, or
+			// after floodInterval without an answer.
+			if since < floodInterval && r.tr.inFlight() >= 1 {
+				return floodInterval - since, nil
+			}
+		} else if since < r.p.interval {
+			return r.p.interval - since, nil
+		}
+	}
+	if cfg.Outstanding && r.tr.transmitted > 0 && !r.tr.answered(uint16(r.tr.transmitted)) {
+		r.evOut = Outstanding{Seq: uint16(r.tr.transmitted), At: now}
+		r.emit(&r.evOut)
+	}
+	seq := uint16(r.tr.transmitted + 1)
+	r.lastSend = now
+	sentAt := time.Now()
+	setEcho(r.pkt, r.p.sock.v6, r.p.sock.id, seq, sentAt)
+	r.sendNs[seq] = sentAt.UnixNano()
+	err := r.p.sock.send(r.pkt)
+	switch {
+	case err == nil:
+	case isTransient(err):
+		// Queue full or out of buffers: nothing left, try again shortly.
+		return floodInterval, nil
+	default:
+		// A hard local error: iputils pretends the request was sent and
+		// reports why it was not.
+		r.drainErrors()
+		r.tr.sent(seq)
+		r.stats.Transmitted++
+		r.stats.Errors++
+		r.evLocal = LocalError{Seq: seq, Err: err, At: time.Now()}
+		r.emit(&r.evLocal)
+		return max(r.p.interval, floodInterval), nil
+	}
+	r.tr.sent(seq)
+	r.stats.Transmitted++
+	r.evSent = Sent{Seq: seq, At: sentAt}
+	r.emit(&r.evSent)
+	return r.p.interval, nil
+}
+
+// scheduleExit fixes, once the last request is out, how long to wait for
+// stragglers: twice the largest RTT (at least an interval) when replies
+// came, else the linger time (ping -W).
+func (r *run) scheduleExit(now time.Time) {
+	cfg := &r.p.cfg
+	if !r.exitAt.IsZero() || cfg.Count == 0 || cfg.Deadline > 0 || r.stats.Transmitted < cfg.Count {
+		return
+	}
+	wait := cfg.linger()
+	if r.stats.Received > 0 {
+		wait = max(2*time.Duration(r.rtt.tmax)*time.Microsecond, r.p.interval)
+	}
+	r.exitAt = now.Add(wait)
+}
+
+// drain reads every queued reply.
+func (r *run) drain() error {
+	for {
+		n, oobn, from, err := r.p.sock.recv(r.buf, r.oob)
+		if err != nil {
+			if isAgain(err) {
+				return nil
+			}
+			// A pending socket error (an ICMP error on a datagram
+			// socket) is reported here; its details are in the queue.
+			r.drainErrors()
+			return nil
+		}
+		r.handle(r.buf[:n], r.oob[:oobn], from)
+		if r.tr.inFlight() == 0 {
+			return nil
+		}
+	}
+}
+
+func (r *run) handle(b, oob []byte, from netip.Addr) {
+	s := r.p.sock
+	e, ok := parseEcho(b, s.v6, !s.v6 && !s.datagram)
+	if !ok || (!s.datagram && e.id != s.id) {
+		return
+	}
+	var stamp int64
+	eachCmsg(oob, func(level, typ int32, d []byte) {
+		switch {
+		case level == sysSOL_SOCKET && typ == sysSCM_TIMESTAMPNS && len(d) >= 16:
+			stamp = timespecNs(d)
+		case (level == sysIPPROTO_IP && typ == sysIP_TTL || level == sysIPPROTO_IPV6 && typ == sysIPV6_HOPLIMIT) && len(d) >= 4:
+			e.ttl = int(int32(nativeUint32(d)))
+		}
+	})
+	if stamp == 0 {
+		stamp = time.Now().UnixNano()
+	}
+	rep := &r.evReply
+	*rep = Reply{Seq: e.seq, From: from, Bytes: e.icmpLen, TTL: e.ttl, At: time.Unix(0, stamp)}
+	rep.WrongSource = from != r.p.cfg.Dest
+	rep.Truncated = e.icmpLen < 8+r.p.dataLen
+	rep.Timed = r.p.timing && e.icmpLen >= 8+timevalLen
+	if rep.Timed {
+		us := (stamp - r.sendNs[e.seq]) / 1000
+		if us < 0 {
+			us = 0
+		}
+		rep.RTT = time.Duration(us) * time.Microsecond
+		if !e.badSum {
+			r.rtt.add(us)
+		}
+	}
+	switch {
+	case e.badSum:
+		rep.BadChecksum = true
+		r.stats.Corrupted++
+	default:
+		r.tr.acknowledge(e.seq)
+		if r.tr.received(e.seq) {
+			rep.Dup = true
+			r.stats.Duplicates++
+		} else {
+			r.stats.Received++
+		}
+	}
+	r.emit(rep)
+}
+
+// drainErrors reads the socket error queue.
+func (r *run) drainErrors() {
+	for {
+		q, ok, err := r.p.sock.recvErr(r.buf, r.oob)
+		if err != nil {
+			return
+		}
+		if !ok {
+			continue
+		}
+		r.handleError(q)
+	}
+}
+
+func (r *run) handleError(q queuedError) {
+	s := r.p.sock
+	now := time.Now()
+	switch q.origin {
+	case originLocal:
+		r.stats.Errors++
+		r.evLocal = LocalError{Seq: uint16(r.tr.transmitted), Err: errnoErr(q.errno), Queue: true, At: now}
+		if q.errno == sysEMSGSIZE {
+			r.evLocal.MTU = q.info
+		}
+		r.emit(&r.evLocal)
+	case originICMP, originICMP6:
+		want := uint8(echoRequest4)
+		if s.v6 {
+			want = echoRequest6
+		}
+		if !q.haveHeader || q.origType != want || (!s.datagram && q.origID != s.id) {
+			return
+		}
+		r.tr.acknowledge(q.origSeq)
+		r.stats.Errors++
+		r.evErr = ICMPError{Seq: q.origSeq, From: q.offender, Type: q.typ, Code: q.code, Info: q.info, IPv6: s.v6, At: now}
+		r.emit(&r.evErr)
+	}
+}
+
+func (r *run) finish() Stats {
+	s := r.stats
+	if r.stats.Transmitted > 0 {
+		s.Elapsed = r.lastSend.Sub(r.start)
+	}
+	s.Pipe = r.tr.pipe
+	s.Timed = r.p.timing && r.rtt.n > 0
+	r.rtt.fill(&s, int64(s.Received+s.Duplicates))
+	return s
+}
+
+// Dest is the address pinged.
+func (p *Pinger) Dest() netip.Addr { return p.cfg.Dest }

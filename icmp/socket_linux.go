@@ -1,0 +1,303 @@
+package icmp
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+
+	"github.com/nsdiag/nsdiag/nsexec"
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+)
+
+// ErrPermission means neither kind of ICMP socket could be opened.
+var ErrPermission = errors.New("no permission to open an ICMP socket")
+
+// socket is an open ICMP socket and what was learnt opening it.
+type socket struct {
+	fd       int
+	v6       bool
+	datagram bool
+	id       uint16
+	src      netip.Addr
+	device   string
+	dest     unix.Sockaddr
+}
+
+// openSocket does all namespace-bound work inside cfg.Target: checks the
+// route (as iputils does with a UDP probe, which also picks the source
+// address), opens the ICMP socket and sets its options.
+func openSocket(cfg *Config) (*socket, error) {
+	s := &socket{fd: -1, v6: cfg.Dest.Is6()}
+	var srcGiven netip.Addr
+	if cfg.Source != "" {
+		if a, err := netip.ParseAddr(cfg.Source); err == nil {
+			srcGiven = a.Unmap()
+			if srcGiven.Is6() != s.v6 {
+				return nil, fmt.Errorf("source address %s is not of the same family as %s", srcGiven, cfg.Dest)
+			}
+		} else {
+			s.device = cfg.Source
+		}
+	}
+	if s.v6 {
+		s.dest = &unix.SockaddrInet6{Addr: cfg.Dest.As16()}
+	} else {
+		s.dest = &unix.SockaddrInet4{Addr: cfg.Dest.As4()}
+	}
+	err := nsexec.Do(cfg.Target, func() error {
+		if s.device != "" {
+			if _, err := net.InterfaceByName(s.device); err != nil {
+				return fmt.Errorf("unknown interface %q in %s; list them with ip -n NS link (-I takes an interface or a local address)", s.device, cfg.Target.Label())
+			}
+		}
+		src, err := probeSource(cfg.Dest, s.device, srcGiven)
+		if err != nil {
+			return err
+		}
+		s.src = src
+		if err := s.open(cfg, srcGiven); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		if s.fd >= 0 {
+			unix.Close(s.fd)
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+func family(v6 bool) (int, int) {
+	if v6 {
+		return unix.AF_INET6, unix.IPPROTO_ICMPV6
+	}
+	return unix.AF_INET, unix.IPPROTO_ICMP
+}
+
+func sockaddr(a netip.Addr, port int) unix.Sockaddr {
+	if a.Is6() {
+		return &unix.SockaddrInet6{Addr: a.As16(), Port: port}
+	}
+	return &unix.SockaddrInet4{Addr: a.As4(), Port: port}
+}
+
+func addrOf(sa unix.Sockaddr) netip.Addr {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrFrom4(sa.Addr)
+	case *unix.SockaddrInet6:
+		return netip.AddrFrom16(sa.Addr).Unmap()
+	}
+	return netip.Addr{}
+}
+
+// probeSource connects a UDP socket towards dest, which sends nothing but
+// makes the kernel pick a route and source address; no route is the
+// "connect: Network is unreachable" iputils reports before pinging.
+func probeSource(dest netip.Addr, device string, given netip.Addr) (netip.Addr, error) {
+	fam, _ := family(dest.Is6())
+	fd, err := unix.Socket(fam, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return netip.Addr{}, os.NewSyscallError("socket", err)
+	}
+	defer unix.Close(fd)
+	if device != "" {
+		if err := unix.BindToDevice(fd, device); err != nil {
+			return netip.Addr{}, fmt.Errorf("SO_BINDTODEVICE %s: %w", device, err)
+		}
+	}
+	if given.IsValid() {
+		if err := unix.Bind(fd, sockaddr(given, 0)); err != nil {
+			return netip.Addr{}, fmt.Errorf("bind to source %s: %w (is it an address of this namespace?)", given, err)
+		}
+	}
+	if err := unix.Connect(fd, sockaddr(dest, 1025)); err != nil {
+		return netip.Addr{}, os.NewSyscallError("connect", err)
+	}
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return netip.Addr{}, os.NewSyscallError("getsockname", err)
+	}
+	return addrOf(sa), nil
+}
+
+// open creates the ICMP socket of the kind asked for, falling back from
+// raw to datagram in AutoSocket mode, and sets it up.
+func (s *socket) open(cfg *Config, srcGiven netip.Addr) error {
+	fam, proto := family(s.v6)
+	var rawErr, dgramErr error
+	if cfg.Socket != DatagramSocket {
+		s.fd, rawErr = unix.Socket(fam, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)
+	}
+	if s.fd < 0 && cfg.Socket != RawSocket {
+		s.fd, dgramErr = unix.Socket(fam, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)
+		s.datagram = s.fd >= 0
+	}
+	if s.fd < 0 {
+		return permissionError(cfg, rawErr, dgramErr)
+	}
+	if err := s.setup(cfg, srcGiven); err != nil {
+		unix.Close(s.fd)
+		s.fd = -1
+		return err
+	}
+	return nil
+}
+
+// permissionError says which capability or sysctl is missing.
+func permissionError(cfg *Config, rawErr, dgramErr error) error {
+	denied := func(err error) bool { return errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) }
+	if (rawErr == nil || denied(rawErr)) && (dgramErr == nil || denied(dgramErr)) {
+		rng := "unknown"
+		if b, err := os.ReadFile("/proc/sys/net/ipv4/ping_group_range"); err == nil {
+			rng = strings.Join(strings.Fields(string(b)), " ")
+		}
+		var how string
+		switch cfg.Socket {
+		case RawSocket:
+			how = "a raw ICMP socket needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep on nsdiag"
+		case DatagramSocket:
+			how = fmt.Sprintf("the ICMP datagram socket needs group %d inside net.ipv4.ping_group_range (%q in %s): widen it with sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"", os.Getegid(), rng, cfg.Target.Label())
+		default:
+			how = fmt.Sprintf("needs CAP_NET_RAW (run as root or setcap cap_net_raw+ep on nsdiag), or group %d inside net.ipv4.ping_group_range (%q in %s; widen it with sysctl -w net.ipv4.ping_group_range=\"0 2147483647\")", os.Getegid(), rng, cfg.Target.Label())
+		}
+		return fmt.Errorf("%w in %s: %s", ErrPermission, cfg.Target.Label(), how)
+	}
+	if rawErr != nil && !denied(rawErr) {
+		return fmt.Errorf("open raw ICMP socket in %s: %w", cfg.Target.Label(), rawErr)
+	}
+	return fmt.Errorf("open ICMP datagram socket in %s: %w", cfg.Target.Label(), dgramErr)
+}
+
+func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
+	fd := s.fd
+	set := func(what string, level, opt, v int) error {
+		if err := unix.SetsockoptInt(fd, level, opt, v); err != nil {
+			return fmt.Errorf("setsockopt %s: %w", what, err)
+		}
+		return nil
+	}
+	if err := set("SO_TIMESTAMPNS", unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+		return err
+	}
+	if s.device != "" {
+		if err := unix.BindToDevice(fd, s.device); err != nil {
+			return fmt.Errorf("SO_BINDTODEVICE %s: %w", s.device, err)
+		}
+	}
+	if s.v6 {
+		if err := set("IPV6_RECVERR", unix.IPPROTO_IPV6, unix.IPV6_RECVERR, 1); err != nil {
+			return err
+		}
+		if err := set("IPV6_RECVHOPLIMIT", unix.IPPROTO_IPV6, unix.IPV6_RECVHOPLIMIT, 1); err != nil {
+			return err
+		}
+		if cfg.TTL > 0 {
+			if err := set("IPV6_UNICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_UNICAST_HOPS, cfg.TTL); err != nil {
+				return err
+			}
+			if err := set("IPV6_MULTICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_HOPS, cfg.TTL); err != nil {
+				return err
+			}
+		}
+		if !s.datagram {
+			// Only echo replies reach the data path; errors come from the
+			// error queue.
+			var f unix.ICMPv6Filter
+			for i := range f.Data {
+				f.Data[i] = 0xffffffff
+			}
+			f.Data[echoReply6>>5] &^= 1 << (echoReply6 & 31)
+			if err := unix.SetsockoptICMPv6Filter(fd, unix.IPPROTO_ICMPV6, unix.ICMPV6_FILTER, &f); err != nil {
+				return fmt.Errorf("setsockopt ICMP6_FILTER: %w", err)
+			}
+		}
+	} else {
+		if err := set("IP_RECVERR", unix.IPPROTO_IP, unix.IP_RECVERR, 1); err != nil {
+			return err
+		}
+		if s.datagram {
+			if err := set("IP_RECVTTL", unix.IPPROTO_IP, unix.IP_RECVTTL, 1); err != nil {
+				return err
+			}
+		} else if err := set("ICMP_FILTER", unix.SOL_RAW, unix.ICMP_FILTER, ^(1 << echoReply4)); err != nil {
+			return err
+		}
+		if cfg.TTL > 0 {
+			if err := set("IP_MULTICAST_TTL", unix.IPPROTO_IP, unix.IP_MULTICAST_TTL, cfg.TTL); err != nil {
+				return err
+			}
+			if err := set("IP_TTL", unix.IPPROTO_IP, unix.IP_TTL, cfg.TTL); err != nil {
+				return fmt.Errorf("cannot set unicast time-to-live: %w", err)
+			}
+		}
+	}
+	if s.datagram || srcGiven.IsValid() {
+		// Binding a datagram socket makes the kernel choose its echo
+		// identifier now, so we know it before the first reply.
+		local := srcGiven
+		if !local.IsValid() {
+			local = netip.IPv4Unspecified()
+			if s.v6 {
+				local = netip.IPv6Unspecified()
+			}
+		}
+		if err := unix.Bind(fd, sockaddr(local, 0)); err != nil {
+			return fmt.Errorf("bind ICMP socket to %s: %w", local, err)
+		}
+	}
+	if s.datagram {
+		sa, err := unix.Getsockname(fd)
+		if err != nil {
+			return os.NewSyscallError("getsockname", err)
+		}
+		switch sa := sa.(type) {
+		case *unix.SockaddrInet4:
+			s.id = uint16(sa.Port)
+		case *unix.SockaddrInet6:
+			s.id = uint16(sa.Port)
+		}
+		return nil
+	}
+	s.id = uint16(rand.N(1 << 16))
+	return attachFilter(fd, s.v6, s.id)
+}
+
+// attachFilter keeps only echo replies that carry our identifier: every raw
+// ICMP socket in a namespace receives every ICMP packet, and without the
+// filter a busy neighbour (another ping, a traceroute) would wake us for
+// nothing. IPv4 raw sockets see the IP header first; its length is in the
+// low nibble of byte 0.
+func attachFilter(fd int, v6 bool, id uint16) error {
+	var prog []bpf.Instruction
+	if v6 {
+		prog = append(prog, bpf.LoadAbsolute{Off: 4, Size: 2})
+	} else {
+		prog = append(prog, bpf.LoadMemShift{Off: 0}, bpf.LoadIndirect{Off: 4, Size: 2})
+	}
+	prog = append(prog,
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(id), SkipFalse: 1},
+		bpf.RetConstant{Val: 0xffffffff},
+		bpf.RetConstant{Val: 0},
+	)
+	raw, err := bpf.Assemble(prog)
+	if err != nil {
+		return fmt.Errorf("assemble socket filter: %w", err)
+	}
+	filter := make([]unix.SockFilter, len(raw))
+	for i, r := range raw {
+		filter[i] = unix.SockFilter{Code: r.Op, Jt: r.Jt, Jf: r.Jf, K: r.K}
+	}
+	fprog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
+	if err := unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &fprog); err != nil {
+		return fmt.Errorf("attach socket filter: %w", err)
+	}
+	return nil
+}
