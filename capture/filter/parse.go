@@ -128,7 +128,11 @@ func (ps *parser) afterConj(q qual) (bexpr, qual) {
 	relAlt := func() (bexpr, qual) { return ps.relation(), qerr }
 	switch {
 	case t.kind == tNum:
-		return ps.try(relAlt, idAlt)
+		// A number starts a relation only if an operator follows it.
+		if n := ps.peekN(1); n.kind == tOp && n.text != "(" && n.text != ")" {
+			return ps.try(relAlt, idAlt)
+		}
+		return idAlt()
 	case t.kind == tOp && t.text == "(":
 		return ps.try(relAlt, idAlt, termAlt)
 	case t.kind == tKw && t.text == "not":
