@@ -246,6 +246,11 @@ func becomeUser(name string) error {
 	if err1 != nil || err2 != nil {
 		return fmt.Errorf("-Z %s: unusable uid %q or gid %q", name, u.Uid, u.Gid)
 	}
+	// Already that user (tcpdump -Z does nothing unless run as root):
+	// only the capabilities are left to drop.
+	if os.Getuid() == uid && os.Geteuid() == uid && os.Getgid() == gid && os.Getegid() == gid {
+		return nil
+	}
 	gids := []int{gid}
 	if ids, err := u.GroupIds(); err == nil {
 		for _, s := range ids {
