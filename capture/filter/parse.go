@@ -18,7 +18,7 @@ type parser struct {
 	p    int
 }
 
-func (ps *parser) peek() token     { return ps.toks[ps.p] }
+func (ps *parser) peek() token { return ps.toks[ps.p] }
 func (ps *parser) peekN(n int) token {
 	if ps.p+n < len(ps.toks) {
 		return ps.toks[ps.p+n]
