@@ -56,9 +56,13 @@ func (s *socket) send(pkt []byte) error {
 	return nil
 }
 
-// recv reads one datagram without blocking.
-func (s *socket) recv(buf, oob []byte) (int, int, netip.Addr, error) {
-	n, oobn, _, from, err := unix.Recvmsg(s.fd, buf, oob, unix.MSG_DONTWAIT)
+// recv reads one datagram; with block it waits up to SO_RCVTIMEO.
+func (s *socket) recv(buf, oob []byte, block bool) (int, int, netip.Addr, error) {
+	flags := unix.MSG_DONTWAIT
+	if block {
+		flags = 0
+	}
+	n, oobn, _, from, err := unix.Recvmsg(s.fd, buf, oob, flags)
 	if err != nil {
 		return 0, 0, netip.Addr{}, err
 	}

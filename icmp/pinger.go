@@ -137,6 +137,13 @@ func (r *run) loop(ctx context.Context, w *waiter) error {
 		if !deadline.IsZero() {
 			next = min(next, deadline.Sub(now))
 		}
+		if r.p.interval == 0 && r.tr.inFlight() > 0 {
+			// Flood: wait for the reply in recvmsg itself.
+			if err := r.drainFrom(true); err != nil {
+				return err
+			}
+			continue
+		}
 		readable, errq, err := w.wait(next)
 		if err != nil {
 			return err
@@ -145,7 +152,7 @@ func (r *run) loop(ctx context.Context, w *waiter) error {
 			r.drainErrors()
 		}
 		if readable {
-			if err := r.drain(); err != nil {
+			if err := r.drainFrom(false); err != nil {
 				return err
 			}
 		}
@@ -222,10 +229,11 @@ func (r *run) scheduleExit(now time.Time) {
 	r.exitAt = now.Add(wait)
 }
 
-// drain reads every queued reply.
-func (r *run) drain() error {
-	for {
-		n, oobn, from, err := r.p.sock.recv(r.buf, r.oob)
+// drainFrom reads queued replies until none is left or none is in flight;
+// with block the first read waits (up to the socket's receive timeout).
+func (r *run) drainFrom(block bool) error {
+	for ; ; block = false {
+		n, oobn, from, err := r.p.sock.recv(r.buf, r.oob, block)
 		if err != nil {
 			if isAgain(err) {
 				return nil

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/nsdiag/nsdiag/nsexec"
 	"golang.org/x/net/bpf"
@@ -134,10 +135,10 @@ func (s *socket) open(cfg *Config, srcGiven netip.Addr) error {
 	fam, proto := family(s.v6)
 	var rawErr, dgramErr error
 	if cfg.Socket != DatagramSocket {
-		s.fd, rawErr = unix.Socket(fam, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)
+		s.fd, rawErr = unix.Socket(fam, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
 	}
 	if s.fd < 0 && cfg.Socket != RawSocket {
-		s.fd, dgramErr = unix.Socket(fam, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, proto)
+		s.fd, dgramErr = unix.Socket(fam, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, proto)
 		s.datagram = s.fd >= 0
 	}
 	if s.fd < 0 {
@@ -186,6 +187,18 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 	}
 	if err := set("SO_TIMESTAMPNS", unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
 		return err
+	}
+	// The socket stays blocking: reads that must not wait pass
+	// MSG_DONTWAIT, and flood mode waits in recvmsg itself, bounded by
+	// these timeouts, as iputils does (one syscall fewer per packet than
+	// poll and read).
+	sndTimeo := min(max(cfg.interval(), floodInterval), time.Second)
+	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &unix.Timeval{Sec: int64(sndTimeo / time.Second), Usec: int64(sndTimeo % time.Second / time.Microsecond)}); err != nil {
+		return fmt.Errorf("setsockopt SO_SNDTIMEO: %w", err)
+	}
+	rcvTimeo := unix.Timeval{Usec: int64(floodInterval / time.Microsecond)}
+	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &rcvTimeo); err != nil {
+		return fmt.Errorf("setsockopt SO_RCVTIMEO: %w", err)
 	}
 	if s.device != "" {
 		if err := unix.BindToDevice(fd, s.device); err != nil {
