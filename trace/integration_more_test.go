@@ -40,11 +40,11 @@ func TestIntegrationSilentRouter(t *testing.T) {
 	silence(t, c.Nodes[2])
 	for _, dest := range []string{c.Dest4(), c.Dest6()} {
 		// MAX 1s: NEAR x the next hop's round trip gives up far sooner.
-		cfg := Config{Target: c.H1(), Dest: netip.MustParseAddr(dest), Wait: Wait{Max: time.Second}}
+		cfg := Config{Target: c.H1(), Dest: netip.MustParseAddr(dest), Wait: Wait{Max: time.Second, Here: 100, Near: 100}}
 		began := time.Now()
 		got, res := collect(t, cfg)
 		took := time.Since(began)
-		want := peer(t, c.H1(), "-w", "1", dest)
+		want := peer(t, c.H1(), "-w", "1,100,100", dest)
 		if !sameHops(got, want) {
 			t.Errorf("%s: nsdiag hops:\n%v\ntraceroute hops:\n%v", dest, got, want)
 		}
@@ -86,7 +86,7 @@ func TestIntegrationUnreachable(t *testing.T) {
 	for _, tc := range []struct{ dest, note string }{
 		{"10.0.9.1", "!N"}, {"fd00:9::1", "!N"}, {"10.0.8.1", "!H"}, {"fd00:8::1", "!H"},
 	} {
-		cfg := Config{Target: c.H1(), Dest: netip.MustParseAddr(tc.dest)}
+		cfg := Config{Target: c.H1(), Dest: netip.MustParseAddr(tc.dest), Wait: steady}
 		got, res := collect(t, cfg)
 		want := peer(t, c.H1(), tc.dest)
 		if !sameHops(got, want) {

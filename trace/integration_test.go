@@ -94,9 +94,17 @@ func collect(t *testing.T, c Config) ([]hop, Result) {
 	return hops, res
 }
 
-// peer runs traceroute -n in ns and parses its hops.
+// steady is the wait both nsdiag and traceroute use in comparisons: the
+// default 3 and 10 times a round trip of a few microseconds would give up
+// on answers a loaded test machine delays by a few milliseconds, and each
+// tool would show its own spurious "*".
+var steady = Wait{Max: 5 * time.Second, Here: 100, Near: 100}
+
+// peer runs traceroute -n in ns and parses its hops; the wait is steady's
+// unless args set one.
 func peer(t *testing.T, ns nsexec.Target, args ...string) []hop {
 	t.Helper()
+	args = append([]string{"-w", "5,100,100"}, args...)
 	cmd := exec.Command("ip", append([]string{"netns", "exec", ns.Name, "traceroute", "-n"}, args...)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -164,7 +172,7 @@ func TestIntegrationMatchesTraceroute(t *testing.T) {
 				name += "-paris"
 			}
 			t.Run(name, func(t *testing.T) {
-				cfg := Config{Target: c.H1(), Dest: netip.MustParseAddr(fam.dest), Method: m.m, Paris: m.paris}
+				cfg := Config{Target: c.H1(), Dest: netip.MustParseAddr(fam.dest), Method: m.m, Paris: m.paris, Wait: steady}
 				got, res := collect(t, cfg)
 				want := peer(t, c.H1(), append(m.flag, fam.dest)...)
 				if !sameHops(got, want) {

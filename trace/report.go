@@ -144,29 +144,31 @@ func (s *Stats) Hops() []HopStats {
 // every probe with its cycle number (from 0). When ctx ends, Run returns
 // the statistics so far with ctx's error.
 func (r ReportConfig) Run(ctx context.Context, emit func(cycle int, p Probe)) (Report, error) {
-	if r.Cycles == 0 {
-		r.Cycles = 10
-	}
-	if r.Interval == 0 {
-		r.Interval = time.Second
-	}
 	c := r.Trace
 	c.Queries = 1
-	c = c.Defaults()
-	if err := c.Validate(); err != nil {
-		return Report{}, err
-	}
-	n, err := openNet(c)
+	t, err := c.Open()
 	if err != nil {
 		return Report{}, err
 	}
-	defer n.close()
-	stats := NewStats(c.Dest)
+	defer t.Close()
+	return t.Report(ctx, r.Cycles, r.Interval, emit)
+}
+
+// Report runs cycles of one probe per hop on an open Tracer (its Queries
+// should be 1, as mtr sends), starting a cycle every interval; 0 cycles
+// means 10 and 0 interval 1s. See ReportConfig.
+func (t *Tracer) Report(ctx context.Context, cycles int, interval time.Duration, emit func(cycle int, p Probe)) (Report, error) {
+	if cycles == 0 {
+		cycles = 10
+	}
+	if interval == 0 {
+		interval = time.Second
+	}
+	stats := NewStats(t.cfg.Dest)
 	var rep Report
-	var seq uint32
-	for cycle := 0; cycle < r.Cycles; cycle++ {
+	for cycle := 0; cycle < cycles; cycle++ {
 		began := time.Now()
-		_, err := schedule(ctx, c, n, &seq, func(p Probe) {
+		_, err := t.Run(ctx, func(p Probe) {
 			stats.Add(p)
 			if emit != nil {
 				emit(cycle, p)
@@ -177,14 +179,14 @@ func (r ReportConfig) Run(ctx context.Context, emit func(cycle int, p Probe)) (R
 			return rep, err
 		}
 		rep.Cycles++
-		if cycle+1 == r.Cycles {
+		if cycle+1 == cycles {
 			break
 		}
 		select {
 		case <-ctx.Done():
 			rep.Hops = stats.Hops()
 			return rep, ctx.Err()
-		case <-time.After(time.Until(began.Add(r.Interval))):
+		case <-time.After(time.Until(began.Add(interval))):
 		}
 	}
 	rep.Hops = stats.Hops()

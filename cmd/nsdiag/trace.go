@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nsdiag/nsdiag/internal/resolve"
+	"github.com/nsdiag/nsdiag/nsexec"
 	"github.com/nsdiag/nsdiag/trace"
 	"github.com/urfave/cli/v2"
 )
@@ -75,14 +76,22 @@ func runTrace(c *cli.Context) error {
 		return exitWith(2, err)
 	}
 	a.cfg.Dest = dest
-	a.cfg = a.cfg.Defaults()
-	if err := a.cfg.Validate(); err != nil {
+	if a.report {
+		a.cfg.Queries = 1 // mtr sends one probe per hop per cycle
+	}
+	if err := a.cfg.Defaults().Validate(); err != nil {
 		return exitWith(2, err)
 	}
+	tr, err := a.cfg.Open()
+	if err != nil {
+		return traceOpenError(t, err)
+	}
+	defer tr.Close()
+	a.cfg = tr.Config()
 	out := c.App.Writer
 	own := loadOwners(c)
 	if a.report {
-		return traceReport(ctx, out, a, own)
+		return traceReport(ctx, out, tr, a, own)
 	}
 	var p probePrinter
 	if a.json {
@@ -91,9 +100,21 @@ func runTrace(c *cli.Context) error {
 		p = newTextHops(out, own)
 		fmt.Fprintf(out, "traceroute to %s (%s), %d hops max, %d byte packets", a.host, dest, a.cfg.MaxTTL, a.cfg.PacketLen)
 	}
-	_, err = a.cfg.Run(ctx, p.probe)
+	_, err = tr.Run(ctx, p.probe)
 	p.end()
 	return traceEnded(err)
+}
+
+// traceOpenError sorts the errors of opening a trace: a bad namespace or
+// configuration is the user's to fix (exit 2, as traceroute's argument
+// errors); a missing capability is named; anything else exits 1.
+func traceOpenError(t nsexec.Target, err error) error {
+	var nerr *nsexec.Error
+	if errors.As(err, &nerr) && (errors.Is(err, nsexec.ErrNotFound) || errors.Is(err, nsexec.ErrNotNetns)) {
+		return exitWith(2, err)
+	}
+	needs := append(enterNeed(t), capNeed{capNetRaw, "open the raw sockets that send probes and read ICMP answers"})
+	return exitWith(1, explainPermission(err, needs...))
 }
 
 // traceEnded maps how a trace ended to traceroute's exit: 0 when it ran,

@@ -14,10 +14,9 @@ import (
 
 // traceReport runs report mode and prints mtr's table (or its JSON), also
 // when interrupted, with the cycles done so far.
-func traceReport(ctx context.Context, w io.Writer, a traceArgs, own *owners) error {
+func traceReport(ctx context.Context, w io.Writer, tr *trace.Tracer, a traceArgs, own *owners) error {
 	start := time.Now()
-	rc := trace.ReportConfig{Trace: a.cfg, Cycles: a.cycles, Interval: a.every}
-	rep, err := rc.Run(ctx, nil)
+	rep, err := tr.Report(ctx, a.cycles, a.every, nil)
 	if err != nil && rep.Cycles == 0 && len(rep.Hops) == 0 {
 		return traceEnded(err)
 	}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nsdiag/nsdiag/internal/netnstest"
+	"github.com/nsdiag/nsdiag/nsexec"
+)
+
+// traceLab is a chain h1 - r1..r4 - h2 with ICMP rate limits off and
+// IPv6 addresses past duplicate address detection, so back-to-back runs
+// of nsdiag and traceroute see the same answers.
+func traceLab(t *testing.T) *netnstest.Chain {
+	t.Helper()
+	c := netnstest.NewChain(t, 4)
+	for _, ns := range c.Nodes {
+		netnstest.Sysctl(t, ns, "net.ipv4.icmp_ratelimit", "0")
+		netnstest.Sysctl(t, ns, "net.ipv6.icmp.ratelimit", "0")
+		netnstest.Sysctl(t, ns, "net.ipv4.icmp_msgs_per_sec", "100000")
+		netnstest.Sysctl(t, ns, "net.ipv4.icmp_msgs_burst", "10000")
+	}
+	for _, ns := range c.Nodes {
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			out, err := exec.Command("ip", "-n", ns.Name, "-6", "addr", "show", "tentative").Output()
+			if err != nil || len(strings.TrimSpace(string(out))) == 0 || time.Now().After(deadline) {
+				break
+			}
+		}
+	}
+	return c
+}
+
+var rttRE = regexp.MustCompile(`\d+\.\d{3} ms`)
+
+// maskTimes hides round-trip times, the one part of traceroute's output
+// that differs run to run.
+func maskTimes(s string) string { return rttRE.ReplaceAllString(s, "T ms") }
+
+func peerTraceroute(t *testing.T, ns nsexec.Target, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("ip", append([]string{"netns", "exec", ns.Name, "traceroute", "-n"}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("traceroute %v: %v", args, err)
+	}
+	return string(out)
+}
+
+func TestTraceOutputMatchesTraceroute(t *testing.T) {
+	c := traceLab(t)
+	h1 := c.H1().Name
+	cases := [][]string{
+		{c.Dest4()}, {"-I", c.Dest4()}, {"-T", c.Dest4()},
+		{c.Dest6()}, {"-I", c.Dest6()}, {"-T", c.Dest6()},
+		{"-q", "1", "-f", "2", c.Dest4()}, {"-m", "3", c.Dest4()}, {c.Dest4(), "100"},
+	}
+	for _, args := range cases {
+		// HERE and NEAR of 100: the defaults, 3 and 10 times a round trip
+		// of microseconds, give up on answers a loaded machine delays by a
+		// few milliseconds, and each tool would show its own spurious "*".
+		args = append([]string{"-w", "5,100,100"}, args...)
+		want := maskTimes(peerTraceroute(t, c.H1(), args...))
+		got := maskTimes(ok(t, append([]string{"trace", "-n", h1}, args...)...))
+		if got != want {
+			t.Errorf("nsdiag trace %v:\n%s\ntraceroute -n %v:\n%s", args, got, args, want)
+		}
+	}
+	// A router that drops its own Time Exceeded shows as "* * *" and the
+	// trace goes on past it, as with traceroute.
+	cmd := exec.Command("ip", "netns", "exec", c.Nodes[2].Name, "nft", "-f", "-")
+	cmd.Stdin = strings.NewReader("table inet silent {\n chain out {\n type filter hook output priority 0;\n icmp type time-exceeded drop\n icmpv6 type time-exceeded drop\n }\n}\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nft: %v\n%s", err, out)
+	}
+	for _, dest := range []string{c.Dest4(), c.Dest6()} {
+		want := maskTimes(peerTraceroute(t, c.H1(), "-w", "1,100,100", dest))
+		got := maskTimes(ok(t, "trace", "-n", h1, "-w", "1,100,100", dest))
+		if got != want || !strings.Contains(got, "\n 2  * * *\n") {
+			t.Errorf("silent router, nsdiag:\n%s\ntraceroute:\n%s", got, want)
+		}
+	}
+}
+
+func TestTraceReportAndJSON(t *testing.T) {
+	c := traceLab(t)
+	h1 := c.H1().Name
+	out := ok(t, "trace", "-n", h1, "--report", "-c", "3", "--interval", "0.05", c.Dest4())
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) != 7 || !regexp.MustCompile(`^Start: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$`).MatchString(lines[0]) {
+		t.Fatalf("report:\n%s", out)
+	}
+	if !regexp.MustCompile(`^HOST: .{27} Loss%   Snt   Last   Avg  Best  Wrst StDev$`).MatchString(lines[1]) {
+		t.Errorf("header %q", lines[1])
+	}
+	for i, l := range lines[2:] {
+		re := regexp.MustCompile(`^ +` + regexp.QuoteMeta(string(rune('1'+i))) + `\.\|-- ` + regexp.QuoteMeta(c.Addr4[i+1]) + ` +  0\.0%     3( +\d+\.\d){5}$`)
+		if !re.MatchString(l) {
+			t.Errorf("row %d %q", i+1, l)
+		}
+	}
+
+	out = ok(t, "trace", "-n", h1, "--json", "-q", "2", c.Dest6())
+	var hops []struct {
+		TTL    int `json:"ttl"`
+		Probes []struct {
+			Responder *string  `json:"responder"`
+			RTT       *float64 `json:"rtt_ms"`
+			Reached   bool     `json:"reached"`
+		} `json:"probes"`
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	for dec.More() {
+		var h struct {
+			TTL    int `json:"ttl"`
+			Probes []struct {
+				Responder *string  `json:"responder"`
+				RTT       *float64 `json:"rtt_ms"`
+				Reached   bool     `json:"reached"`
+			} `json:"probes"`
+		}
+		if err := dec.Decode(&h); err != nil {
+			t.Fatalf("json: %v\n%s", err, out)
+		}
+		hops = append(hops, h)
+	}
+	if len(hops) != 5 || len(hops[4].Probes) != 2 || !hops[4].Probes[1].Reached || *hops[4].Probes[0].Responder != c.Dest6() {
+		t.Errorf("json hops:\n%s", out)
+	}
+
+	out = ok(t, "trace", "-n", h1, "--report", "--json", "-c", "2", "--interval", "0.05", c.Dest4())
+	var rep struct {
+		Report struct {
+			MTR struct {
+				Dst   string `json:"dst"`
+				Tests int    `json:"tests"`
+			} `json:"mtr"`
+			Hubs []struct {
+				Count int     `json:"count"`
+				Host  string  `json:"host"`
+				Loss  float64 `json:"Loss%"`
+				Snt   int     `json:"Snt"`
+				Best  float64 `json:"Best"`
+				Wrst  float64 `json:"Wrst"`
+			} `json:"hubs"`
+		} `json:"report"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report json: %v\n%s", err, out)
+	}
+	if rep.Report.MTR.Tests != 2 || len(rep.Report.Hubs) != 5 || rep.Report.Hubs[4].Host != c.Dest4() || rep.Report.Hubs[4].Snt != 2 || rep.Report.Hubs[0].Count != 1 {
+		t.Errorf("report json:\n%s", out)
+	}
+}
+
+func TestTraceInterrupted(t *testing.T) {
+	c := traceLab(t)
+	// r1 forwards 10.0.7.0/24 to r2, which drops it silently: hop 1
+	// answers, then nothing does and every probe waits the full 5 s.
+	netnstest.Route(t, c.H1(), "10.0.7.0/24 via "+c.Addr4[1])
+	netnstest.Route(t, c.Nodes[1], "10.0.7.0/24 via "+c.Addr4[2])
+	if out, err := exec.Command("ip", "-n", c.Nodes[2].Name, "route", "add", "blackhole", "10.0.7.0/24").CombinedOutput(); err != nil {
+		t.Fatalf("blackhole route: %v\n%s", err, out)
+	}
+	r := interrupt(t, helperCmd(t, "trace", "-n", c.H1().Name, "10.0.7.1"), "\n 1  "+c.Addr4[1]+"  ")
+	if r.code != 130 || !strings.HasPrefix(r.stdout, "traceroute to 10.0.7.1 (10.0.7.1), 30 hops max, 60 byte packets\n 1  "+c.Addr4[1]+"  ") || !strings.HasSuffix(r.stdout, "\n") {
+		t.Errorf("exit %d, output:\n%q\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestTraceUsageErrors(t *testing.T) {
+	netnstest.RequireRoot(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"trace"}, "missing HOST"},
+		{[]string{"trace", "-m", "300", "127.0.0.1"}, "max hops cannot be more than 255"},
+		{[]string{"trace", "-f", "40", "127.0.0.1"}, "first hop out of range"},
+		{[]string{"trace", "-q", "11", "127.0.0.1"}, "no more than 10 probes per hop"},
+		{[]string{"trace", "-w", "1,2,3,4", "127.0.0.1"}, "bad -w"},
+		{[]string{"trace", "127.0.0.1", "70000"}, "too big packetlen 70000 specified"},
+		{[]string{"trace", "127.0.0.1", "sixty"}, "bad packet length"},
+		{[]string{"trace", "-I", "-T", "127.0.0.1"}, "-I and -T exclude each other"},
+		{[]string{"trace", "-6", "127.0.0.1"}, "127.0.0.1"},
+		{[]string{"trace", "-n", "nsdt-no-such-ns", "127.0.0.1"}, "not found"},
+	} {
+		r := nsdiag(t, tc.args...)
+		if r.code != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, tc.want) || r.stdout != "" {
+			t.Errorf("nsdiag %v: exit %d, stdout %q, stderr %q; want exit 2 and one line with %q", tc.args, r.code, r.stdout, r.stderr, tc.want)
+		}
+	}
+}
