@@ -33,6 +33,8 @@ type Options struct {
 	// Snaplen is what the program returns for accepted packets; 0 means
 	// 262144, tcpdump's default.
 	Snaplen uint32
+
+	noResolve bool // tests: refuse host names instead of resolving them
 }
 
 // DefaultSnaplen is tcpdump's default snapshot length.
@@ -119,13 +121,11 @@ func compileRaw(expr string, opts Options) (out []insn, err error) {
 		return nil, &SyntaxError{Expr: expr, Pos: 0, Msg: "expression rejects all packets"}
 	}
 	out, err = layout(root)
-	if err != nil {
-		return nil, err
+	if err == nil && opts.Cooked {
+		err = fixCooked(out, kind)
 	}
-	if opts.Cooked {
-		if err := fixCooked(out, kind); err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, &SyntaxError{Expr: expr, Pos: 0, Msg: err.Error()}
 	}
 	return out, nil
 }

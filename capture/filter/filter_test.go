@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -294,4 +295,14 @@ func ExampleCompile() {
 	// (008) jeq      #0x8             jt 9	jf 10
 	// (009) ret      #262144
 	// (010) ret      #0
+}
+
+func TestNestingIsLinear(t *testing.T) {
+	n := 200
+	expr := strings.Repeat("(", n) + "tcp" + strings.Repeat(")", n) + " and " + strings.Repeat("not ", n+1) + "udp"
+	start := time.Now()
+	mustCompile(t, expr, Options{})
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("compiling %d nested parentheses took %v", n, d)
+	}
 }

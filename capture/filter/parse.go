@@ -16,6 +16,9 @@ type parser struct {
 	c    *compiler
 	toks []token
 	p    int
+	// relFail remembers where a speculative relation failed, so nested
+	// parentheses do not make backtracking exponential.
+	relFail map[int]*SyntaxError
 }
 
 func (ps *parser) peek() token { return ps.toks[ps.p] }
@@ -399,6 +402,21 @@ func (ps *parser) other(proto string) bexpr {
 
 // relation: arith relop arith.
 func (ps *parser) relation() bexpr {
+	start := ps.p
+	if err := ps.relFail[start]; err != nil {
+		panic(compileError{err})
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if ce, ok := r.(compileError); ok {
+				if ps.relFail == nil {
+					ps.relFail = map[int]*SyntaxError{}
+				}
+				ps.relFail[start] = ce.err
+			}
+			panic(r)
+		}
+	}()
 	a0 := ps.arith(0)
 	op := ps.peek()
 	if _, ok := relops[op.text]; op.kind != tOp || !ok {
@@ -573,6 +591,9 @@ func (ps *parser) scode(name string, q qual, t token) bexpr {
 	case "", "host":
 		if q.proto == "link" {
 			c.fail("unknown ether host '%s'", name)
+		}
+		if c.opts.noResolve {
+			c.fail("unknown host '%s'", name)
 		}
 		ips, err := resolveHost(name)
 		if err != nil || len(ips) == 0 {
