@@ -25,7 +25,8 @@ type Config struct {
 	// Probes is how many echo requests go to each address (default 3);
 	// one reply is enough to count the address as reached.
 	Probes int
-	// Interval separates the probes to one address (default 10ms).
+	// Interval separates the probes to one address (default 2ms, the
+	// shortest iputils allows without CAP_NET_RAW).
 	Interval time.Duration
 	// Timeout is how long to wait for a reply after the last probe to an
 	// address (default 1s, as ping -W1).
@@ -38,7 +39,7 @@ type Config struct {
 
 const (
 	defaultProbes      = 3
-	defaultInterval    = 10 * time.Millisecond
+	defaultInterval    = 2 * time.Millisecond
 	defaultTimeout     = time.Second
 	defaultConcurrency = 64
 )

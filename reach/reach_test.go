@@ -133,7 +133,7 @@ func TestJobsDefaults(t *testing.T) {
 		t.Fatalf("got %d jobs, want 3", len(jobs))
 	}
 	j := jobs[0]
-	if j.From != "a" || j.To != "bb" || j.Probes != 3 || j.Timeout != time.Second || j.Interval != 10*time.Millisecond {
+	if j.From != "a" || j.To != "bb" || j.Probes != 3 || j.Timeout != time.Second || j.Interval != 2*time.Millisecond {
 		t.Errorf("first job = %+v", j)
 	}
 }

@@ -66,9 +66,9 @@ func TestIntegrationMatrixCutOff(t *testing.T) {
 	for _, line := range []string{
 		h1 + " -> " + h2 + " 10.0.2.2: timeout (3 sent, 0 received)",
 		h1 + " -> " + h2 + " fd00:2::2: timeout (3 sent, 0 received)",
-		h2 + " -> " + h1 + " 10.0.1.1: sendmsg: Invalid argument (blackhole)",
-		h2 + " -> " + r1 + " 10.0.1.2: sendmsg: Invalid argument (blackhole)",
-		h2 + " -> " + r1 + " fd00:1::2: sendmsg: Invalid argument (blackhole)",
+		h2 + " -> " + h1 + " 10.0.1.1: connect: Invalid argument (blackhole)",
+		h2 + " -> " + r1 + " 10.0.1.2: connect: Invalid argument (blackhole)",
+		h2 + " -> " + r1 + " fd00:1::2: connect: Invalid argument (blackhole)",
 		"6 pairs, 16 addresses probed in ",
 		"3 not as expected (every pair to reach):",
 		"  " + h1 + " -> " + h2 + ": want reach, got timeout",
