@@ -37,7 +37,7 @@ func init() {
 			&cli.BoolFlag{Name: "6", Usage: "use IPv6"},
 			&cli.BoolFlag{Name: "numeric", Usage: "never look up names for reply addresses"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per event and one for the summary (see README)"},
-		}, ownersFlags...),
+		}, append(ownersFlags, privilegeFlags...)...),
 		Action: runPing,
 	})
 }
@@ -87,6 +87,11 @@ func runPing(c *cli.Context) error {
 		r = newPingJSON(c.App.Writer, res.Canonical, p)
 	} else {
 		r = newPingText(c.App.Writer, c.App.ErrWriter, &o, res.Canonical, p, loadOwners(c))
+	}
+	// The socket is open and the owners are read: nothing else needs
+	// privilege.
+	if err := dropPrivileges(c); err != nil {
+		return exitWith(2, err)
 	}
 	r.start()
 	stats, runErr := p.Run(ctx, r.event)

@@ -1,0 +1,350 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nsdiag/nsdiag/icmp"
+	"github.com/nsdiag/nsdiag/internal/netnstest"
+)
+
+func TestRTTText(t *testing.T) {
+	cases := []struct {
+		us   int64
+		want string
+	}{
+		{0, "0.000"}, {45, "0.045"}, {999, "0.999"}, {1000, "1.00"}, {1234, "1.23"}, {1235, "1.24"},
+		{9994, "9.99"}, {9995, "10.0"}, {15050, "15.1"}, {99949, "99.9"}, {99950, "100"}, {123456, "123"},
+	}
+	for _, c := range cases {
+		if got := rttText(time.Duration(c.us) * time.Microsecond); got != c.want {
+			t.Errorf("rttText(%dus) = %s, want %s", c.us, got, c.want)
+		}
+	}
+}
+
+func TestPingSummary(t *testing.T) {
+	us := time.Microsecond
+	cases := []struct {
+		name  string
+		s     icmp.Stats
+		flood bool
+		want  string
+	}{
+		{"issue example", icmp.Stats{Transmitted: 3, Received: 1, Errors: 1, Timed: true, Min: 45 * us, Avg: 45 * us, Max: 45 * us, Elapsed: 2003 * time.Millisecond},
+			false, "3 packets transmitted, 1 received, +1 errors, 66.6667% packet loss, time 2003ms\nrtt min/avg/max/mdev = 0.045/0.045/0.045/0.000 ms\n"},
+		{"all lost", icmp.Stats{Transmitted: 2, Elapsed: 1001400 * us}, false, "2 packets transmitted, 0 received, 100% packet loss, time 1001ms\n\n"},
+		{"duplicates and corrupted", icmp.Stats{Transmitted: 4, Received: 4, Duplicates: 2, Corrupted: 1, Timed: true, Min: 1500 * us, Avg: 2 * time.Millisecond, Max: 12345 * us, Mdev: 10 * us, Elapsed: 3 * time.Second},
+			false, "4 packets transmitted, 4 received, +2 duplicates, +1 corrupted, 0% packet loss, time 3000ms\nrtt min/avg/max/mdev = 1.500/2.000/12.345/0.010 ms\n"},
+		{"untimed", icmp.Stats{Transmitted: 1, Received: 1}, false, "1 packets transmitted, 1 received, 0% packet loss, time 0ms\n\n"},
+		{"errors with pipe", icmp.Stats{Transmitted: 2, Errors: 2, Pipe: 2, Elapsed: 205 * time.Millisecond}, false, "2 packets transmitted, 0 received, +2 errors, 100% packet loss, time 205ms\npipe 2\n"},
+		{"flood", icmp.Stats{Transmitted: 3, Received: 3, Timed: true, Min: 2 * us, Avg: 3 * us, Max: 4 * us, Mdev: 1 * us, EWMA: 3 * us, Pipe: 2, Elapsed: 60 * us},
+			true, "3 packets transmitted, 3 received, 0% packet loss, time 0ms\nrtt min/avg/max/mdev = 0.002/0.003/0.004/0.001 ms, pipe 2, ipg/ewma 0.030/0.003 ms\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			want := "\n--- h ping statistics ---\n" + c.want
+			if got := pingSummary("h", c.s, c.flood); got != want {
+				t.Errorf("got\n%q\nwant\n%q", got, want)
+			}
+		})
+	}
+}
+
+func TestPingBadArguments(t *testing.T) {
+	cases := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"ping", "-c", "0", "127.0.0.1"}, "invalid argument: '0' for -c: out of range"},
+		{[]string{"ping", "-c", "x", "127.0.0.1"}, "invalid argument: 'x' for -c"},
+		{[]string{"ping", "-s", "70000", "127.0.0.1"}, "for -s: out of range"},
+		{[]string{"ping", "-t", "0", "127.0.0.1"}, "for -t: out of range: 1 <= value <= 255"},
+		{[]string{"ping", "-i", "soon", "127.0.0.1"}, "bad timing interval: soon"},
+		{[]string{"ping", "-W", "0", "127.0.0.1"}, "bad linger time: 0"},
+		{[]string{"ping", "-w", "-1", "127.0.0.1"}, "for -w: out of range"},
+		{[]string{"ping", "-4", "-6", "127.0.0.1"}, "only one -4 or -6"},
+		{[]string{"ping", "127.0.0.1", "-6"}, "Address family for hostname not supported"},
+		{[]string{"ping"}, "Destination address required"},
+		{[]string{"ping", "-n", "nsdt-missing-" + netnstest.Suffix(6), "127.0.0.1"}, "not found; see nsdiag ns list"},
+		{[]string{"ping", "-c", "1", "-I", "nosuchif0", "127.0.0.1"}, `unknown interface "nosuchif0"`},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			r := nsdiag(t, c.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, c.msg) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || r.stdout != "" {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want exit 2 and one line with %q", r.code, r.stdout, r.stderr, c.msg)
+			}
+		})
+	}
+}
+
+// Line kinds of ping's output; every line either side must be one.
+var pingLineKinds = []struct {
+	kind string
+	re   *regexp.Regexp
+}{
+	{"header", regexp.MustCompile(`^PING \S+ \([0-9.]+\) (from \S+ \S*: )?\d+\(\d+\) bytes of data\.$`)},
+	{"header6", regexp.MustCompile(`^PING \S+\(\S+\) (from \S+ \S*: )?\d+ data bytes$`)},
+	{"reply", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?\d+ bytes from \S+( \(\S+\))?: icmp_seq=\d+( ttl=\d+)?( time=\d+(\.\d+)? ms)?( \(DUP!\))?$`)},
+	{"error", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?From \S+ icmp_seq=\d+ [A-Z].*$`)},
+	{"noanswer", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?no answer yet for icmp_seq=\d+$`)},
+	{"blank", regexp.MustCompile(`^$`)},
+	{"title", regexp.MustCompile(`^--- \S+ ping statistics ---$`)},
+	{"counts", regexp.MustCompile(`^\d+ packets transmitted, \d+ received(, \+\d+ duplicates)?(, \+\d+ errors)?, [0-9.]+% packet loss, time \d+ms$`)},
+	{"rtt", regexp.MustCompile(`^(rtt min/avg/max/mdev = [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms)?(, )?(pipe \d+)?(, )?(ipg/ewma [0-9.]+/[0-9.]+ ms)?$`)},
+}
+
+// Timings differ between runs; everything else must not.
+var pingVolatile = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`time=[0-9.]+ ms`), "time=T ms"},
+	{regexp.MustCompile(`time \d+ms`), "time Tms"},
+	{regexp.MustCompile(`= [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms`), "= R ms"},
+	{regexp.MustCompile(`ipg/ewma [0-9.]+/[0-9.]+ ms`), "ipg/ewma R ms"},
+	{regexp.MustCompile(`^\[\d+\.\d{6}\] `), "[T] "},
+}
+
+// normalizePing checks every line's kind and blanks out timings.
+func normalizePing(t *testing.T, who, out string) []string {
+	t.Helper()
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		kind := ""
+		for _, k := range pingLineKinds {
+			if k.re.MatchString(l) {
+				kind = k.kind
+				break
+			}
+		}
+		if kind == "" {
+			t.Errorf("%s printed a line of no known kind: %q\n%s", who, l, out)
+		}
+		for _, v := range pingVolatile {
+			l = v.re.ReplaceAllString(l, v.with)
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+type pingRun struct {
+	out  string
+	code int
+}
+
+// iputilsPing runs the peer in ns with the same arguments.
+func iputilsPing(ns string, args []string) pingRun {
+	cmd := exec.Command("ip", append([]string{"netns", "exec", ns, "ping"}, args...)...)
+	out, err := cmd.Output()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	return pingRun{string(out), code}
+}
+
+// TestIntegrationPingGolden runs nsdiag ping and iputils ping side by side
+// on the same labs and wants the same lines, timings aside, and the same
+// exit status.
+func TestIntegrationPingGolden(t *testing.T) {
+	netnstest.RequireRoot(t)
+	t.Parallel()
+	pair := netnstest.NewPair(t)
+	deaf := netnstest.NewPair(t)
+	netnstest.Sysctl(t, deaf.B, "net.ipv4.icmp_echo_ignore_all", "1")
+	netnstest.Sysctl(t, deaf.B, "net.ipv6.icmp.echo_ignore_all", "1")
+	chain := netnstest.NewChain(t, 1)
+	hostsDir := filepath.Join("/etc/netns", pair.A.Name)
+	if err := os.MkdirAll(hostsDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(hostsDir) })
+	if err := os.WriteFile(filepath.Join(hostsDir, "hosts"), []byte("10.0.0.2 peer.lab peer\n10.0.0.1 me.lab\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	cases := []struct {
+		name string
+		ns   string
+		args []string
+	}{
+		{"replies", pair.A.Name, []string{"-c", "3", "-i", "0.1", pair.B4}},
+		{"options after host", pair.A.Name, []string{pair.B4, "-c", "2", "-i", "0.1"}},
+		{"ipv6", pair.A.Name, []string{"-c", "2", "-i", "0.1", pair.B6}},
+		{"host name from /etc/netns", pair.A.Name, []string{"-c", "2", "-i", "0.1", "peer"}},
+		{"small packets are not timed", pair.A.Name, []string{"-c", "2", "-i", "0.1", "-s", "8", pair.B4}},
+		{"large packets", pair.A.Name, []string{"-c", "1", "-s", "1400", pair.B4}},
+		{"quiet", pair.A.Name, []string{"-q", "-c", "3", "-i", "0.05", pair.B4}},
+		{"timestamps", pair.A.Name, []string{"-D", "-c", "2", "-i", "0.1", pair.B4}},
+		{"source interface", pair.A.Name, []string{"-c", "1", "-I", pair.DevA, pair.B4}},
+		{"source address", pair.A.Name, []string{"-c", "1", "-I", pair.A4, pair.B4}},
+		{"ttl", pair.A.Name, []string{"-c", "1", "-t", "7", pair.B4}},
+		{"peer ignores echo", deaf.A.Name, []string{"-c", "2", "-i", "0.1", "-W", "0.3", deaf.B4}},
+		{"peer ignores echo ipv6", deaf.A.Name, []string{"-c", "2", "-i", "0.1", "-W", "0.3", deaf.B6}},
+		{"deadline", deaf.A.Name, []string{"-w", "1", "-i", "0.3", deaf.B4}},
+		{"outstanding", deaf.A.Name, []string{"-O", "-c", "3", "-i", "0.1", "-W", "0.2", deaf.B4}},
+		{"host unreachable on the link", pair.A.Name, []string{"-c", "2", "-i", "0.1", "10.0.0.99"}},
+		{"time to live exceeded", chain.H1().Name, []string{"-c", "2", "-i", "0.1", "-t", "1", chain.Dest4()}},
+		{"hop limit exceeded", chain.H1().Name, []string{"-c", "2", "-i", "0.1", "-t", "1", chain.Dest6()}},
+		{"host unreachable from the router", chain.H1().Name, []string{"-c", "1", "10.0.2.99"}},
+		{"routed replies", chain.H1().Name, []string{"-c", "2", "-i", "0.1", chain.Dest4()}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var peer pingRun
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() { defer wg.Done(); peer = iputilsPing(c.ns, c.args) }()
+			r := nsdiag(t, append([]string{"ping", "-n", c.ns}, c.args...)...)
+			wg.Wait()
+			got := normalizePing(t, "nsdiag", r.out())
+			want := normalizePing(t, "iputils", peer.out)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") || r.code != peer.code {
+				t.Errorf("ping %s in %s:\nnsdiag (exit %d):\n%s\niputils (exit %d):\n%s\nnsdiag stderr: %s",
+					strings.Join(c.args, " "), c.ns, r.code, r.stdout, peer.code, peer.out, r.stderr)
+			}
+		})
+	}
+}
+
+func (r result) out() string { return r.stdout }
+
+func TestIntegrationPingTargets(t *testing.T) {
+	netnstest.RequireRoot(t)
+	t.Parallel()
+	p := netnstest.NewPair(t)
+	sleep := exec.Command("ip", "netns", "exec", p.A.Name, "sleep", "30")
+	if err := sleep.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sleep.Process.Kill(); sleep.Wait() })
+	// ip netns exec forks and execs in place: wait until the PID is in A.
+	want, _ := os.Readlink("/run/netns/" + p.A.Name)
+	_ = want
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a, errA := os.Stat("/run/netns/" + p.A.Name)
+		b, errB := os.Stat(fmt.Sprintf("/proc/%d/ns/net", sleep.Process.Pid))
+		if errA == nil && errB == nil && os.SameFile(a, b) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("sleep never entered the namespace")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, target := range []string{p.A.Name, fmt.Sprintf("pid:%d", sleep.Process.Pid), "/run/netns/" + p.A.Name} {
+		t.Run(target, func(t *testing.T) {
+			out := ok(t, "ping", "-n", target, "-c", "2", "-i", "0.05", p.B4)
+			if !strings.Contains(out, "2 packets transmitted, 2 received, 0% packet loss") {
+				t.Fatalf("ping -n %s:\n%s", target, out)
+			}
+		})
+	}
+}
+
+// The unprivileged path: without CAP_NET_RAW, the datagram socket where
+// ping_group_range allows it, else one line naming both ways out.
+func TestIntegrationPingDatagram(t *testing.T) {
+	netnstest.RequireRoot(t)
+	t.Parallel()
+	if _, err := exec.LookPath("capsh"); err != nil {
+		t.Skip("needs capsh (libcap2-bin) to drop CAP_NET_RAW")
+	}
+	p := netnstest.NewPair(t)
+	noRaw := func(args ...string) result {
+		raw, _ := json.Marshal(args)
+		cmd := exec.Command("capsh", "--drop=cap_net_raw", "--", "-c", `exec "$0" -test.run='^TestNsdiagHelper$'`, os.Args[0])
+		cmd.Env = append(os.Environ(), helperEnv+"="+string(raw))
+		var r result
+		out, err := cmd.Output()
+		r.stdout = string(out)
+		if ee, ok := err.(*exec.ExitError); ok {
+			r.code, r.stderr = ee.ExitCode(), string(ee.Stderr)
+		}
+		return r
+	}
+	r := noRaw("ping", "-n", p.A.Name, "-c", "1", p.B4)
+	if r.code != 2 || !strings.Contains(r.stderr, "CAP_NET_RAW") || !strings.Contains(r.stderr, "ping_group_range") {
+		t.Fatalf("without CAP_NET_RAW or ping_group_range: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	netnstest.Sysctl(t, p.A, "net.ipv4.ping_group_range", "0 2147483647")
+	r = noRaw("ping", "-n", p.A.Name, "-c", "2", "-i", "0.05", "--json", p.B4)
+	if r.code != 0 {
+		t.Fatalf("datagram ping: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var start, summary map[string]any
+	sc := bufio.NewScanner(strings.NewReader(r.stdout))
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("not JSON: %q", sc.Text())
+		}
+		switch m["type"] {
+		case "start":
+			start = m
+		case "summary":
+			summary = m
+		}
+	}
+	if start["socket"] != "datagram" || summary["received"] != 2.0 {
+		t.Fatalf("want a datagram socket and 2 replies:\n%s", r.stdout)
+	}
+	r = noRaw("ping", "-n", p.A.Name, "-c", "1", "-i", "0.001", p.B4)
+	if r.code != 2 || !strings.Contains(r.stderr, "minimal interval") {
+		t.Fatalf("-i 0.001 without CAP_NET_RAW: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+func TestIntegrationPingInterrupt(t *testing.T) {
+	netnstest.RequireRoot(t)
+	t.Parallel()
+	p := netnstest.NewPair(t)
+	r := interrupt(t, helperCmd(t, "ping", "-n", p.A.Name, "-i", "0.05", p.B4), "icmp_seq=3 ")
+	if r.code != 0 || !strings.Contains(r.stdout, "--- 10.0.0.2 ping statistics ---") || !regexp.MustCompile(`\n\d+ packets transmitted, \d+ received`).MatchString(r.stdout) {
+		t.Fatalf("after SIGINT: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	deaf := netnstest.NewPair(t)
+	netnstest.Sysctl(t, deaf.B, "net.ipv4.icmp_echo_ignore_all", "1")
+	r = interrupt(t, helperCmd(t, "ping", "-n", deaf.A.Name, "-O", "-i", "0.05", deaf.B4), "icmp_seq=2")
+	if r.code != 1 || !strings.Contains(r.stdout, " 0 received, 100% packet loss") {
+		t.Fatalf("after SIGINT with no replies: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestIntegrationPingJSON(t *testing.T) {
+	netnstest.RequireRoot(t)
+	t.Parallel()
+	c := netnstest.NewChain(t, 1)
+	r := nsdiag(t, "ping", "-n", c.H1().Name, "--json", "-c", "2", "-i", "0.05", "-t", "1", c.Dest4())
+	if r.code != 1 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var types []string
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not JSON: %q", l)
+		}
+		types = append(types, m["type"].(string))
+		if m["type"] == "icmp_error" && (m["from"] != c.Addr4[1] || m["text"] != "Time to live exceeded") {
+			t.Fatalf("error event %v", m)
+		}
+	}
+	if strings.Join(types, ",") != "start,icmp_error,icmp_error,summary" {
+		t.Fatalf("event types %v", types)
+	}
+}
