@@ -14,7 +14,7 @@ import (
 var netnsFlag = &cli.StringFlag{
 	Name:    "netns",
 	Aliases: []string{"n"},
-	Usage:   "run inside network namespace `NETNS`: a name under /run/netns, a path such as /proc/PID/ns/net, or pid:PID (default: the current one)",
+	Usage:   "run inside network namespace `NETNS`: a name under /run/netns, a path such as /proc/PID/ns/net, pid:PID, or inode:N as nsdiag ns list --all shows (default: the current one)",
 }
 
 // target reads the -n flag.

@@ -77,6 +77,11 @@ func runMatrix(c *cli.Context) error {
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
+	// A probe that could not run (no permission, a namespace gone) makes
+	// the matrix meaningless: say why instead.
+	if failed := failures(m); failed != nil {
+		return failed
+	}
 	mismatches := reach.Check(m, expect)
 	if c.Bool("json") {
 		if err := writeMatrixJSON(c.App.Writer, m, mismatches, st); err != nil {
@@ -84,9 +89,6 @@ func runMatrix(c *cli.Context) error {
 		}
 	} else {
 		writeMatrix(c.App.Writer, m, mismatches, st, expect != nil)
-	}
-	if failed := failures(m); failed != nil {
-		return failed
 	}
 	if ctx.Err() != nil {
 		return exitCode(130)
@@ -142,6 +144,16 @@ func matrixEndpoints(c *cli.Context) ([]reach.Endpoint, error) {
 	}
 	if len(list) < 2 {
 		return nil, exitWith(2, fmt.Errorf("a matrix needs at least two namespaces, found %d: name them, use --all, or create some with nsdiag ns add", len(list)))
+	}
+	// Entering the namespaces (to read their addresses, then to probe)
+	// needs CAP_SYS_ADMIN: say so once, up front.
+	for _, n := range list {
+		if need := enterNeed(n.t); need != nil {
+			if err := needCaps(need...); err != nil {
+				return nil, err
+			}
+			break
+		}
 	}
 	eps := make([]reach.Endpoint, 0, len(list))
 	for _, n := range list {
@@ -295,10 +307,10 @@ func writeMatrix(w io.Writer, m *reach.Matrix, mismatches []reach.Mismatch, st r
 		what = "the expect file"
 	}
 	if len(mismatches) == 0 {
-		fmt.Fprintf(w, "%d pairs, %d addresses probed in %s: all as expected (%s)\n", pairs, st.Jobs, st.Elapsed.Round(time.Millisecond), what)
+		fmt.Fprintf(w, "%d pairs, %s probed in %s: all as expected (%s)\n", pairs, addresses(st.Jobs), st.Elapsed.Round(time.Millisecond), what)
 		return
 	}
-	fmt.Fprintf(w, "%d pairs, %d addresses probed in %s: %d not as expected (%s):\n", pairs, st.Jobs, st.Elapsed.Round(time.Millisecond), len(mismatches), what)
+	fmt.Fprintf(w, "%d pairs, %s probed in %s: %d not as expected (%s):\n", pairs, addresses(st.Jobs), st.Elapsed.Round(time.Millisecond), len(mismatches), what)
 	for _, x := range mismatches {
 		by := ""
 		if x.Rule != nil {
@@ -306,6 +318,14 @@ func writeMatrix(w io.Writer, m *reach.Matrix, mismatches []reach.Mismatch, st r
 		}
 		fmt.Fprintf(w, "  %s -> %s: want %s, got %s%s\n", x.From, x.To, x.Want, cellWord(x.Cell), by)
 	}
+}
+
+// addresses counts probed addresses in words.
+func addresses(n int) string {
+	if n == 1 {
+		return "1 address"
+	}
+	return fmt.Sprintf("%d addresses", n)
 }
 
 // cellWord is the cell as a word for the verdict lines.
