@@ -98,7 +98,7 @@ func runTrace(c *cli.Context) error {
 		p = newJSONHops(out, a.cfg.Queries)
 	} else {
 		p = newTextHops(out, own)
-		fmt.Fprintf(out, "traceroute to %s (%s), %d hops max, %d byte packets", a.host, dest, a.cfg.MaxTTL, a.cfg.PacketLen)
+		traceHeader(out, a.host, a.cfg)
 	}
 	_, err = tr.Run(ctx, p.probe)
 	p.end()

@@ -17,6 +17,12 @@ type probePrinter interface {
 	end()
 }
 
+// traceHeader writes traceroute's first line, without its newline: each
+// hop line starts with one, as traceroute prints them.
+func traceHeader(w io.Writer, host string, cfg trace.Config) {
+	fmt.Fprintf(w, "traceroute to %s (%s), %d hops max, %d byte packets", host, cfg.Dest, cfg.MaxTTL, cfg.PacketLen)
+}
+
 // textHops prints traceroute's lines: " 1  10.0.1.2  0.065 ms ...", the
 // address again only when it differs from the last answer of the hop,
 // " *" for no answer and the !X marks after the time.
