@@ -99,6 +99,7 @@ var pingLineKinds = []struct {
 	{"error", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?From \S+ icmp_seq=\d+ [A-Z].*$`)},
 	{"noanswer", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?no answer yet for icmp_seq=\d+$`)},
 	{"blank", regexp.MustCompile(`^$`)},
+	{"flood", regexp.MustCompile(`^[.\x08 EC]+$`)},
 	{"title", regexp.MustCompile(`^--- \S+ ping statistics ---$`)},
 	{"counts", regexp.MustCompile(`^\d+ packets transmitted, \d+ received(, \+\d+ duplicates)?(, \+\d+ errors)?, [0-9.]+% packet loss, time \d+ms$`)},
 	{"rtt", regexp.MustCompile(`^(rtt min/avg/max/mdev = [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms)?(, )?(pipe \d+)?(, )?(ipg/ewma [0-9.]+/[0-9.]+ ms)?$`)},
@@ -199,6 +200,8 @@ func TestIntegrationPingGolden(t *testing.T) {
 		{"time to live exceeded", chain.H1().Name, []string{"-c", "2", "-i", "0.1", "-t", "1", chain.Dest4()}},
 		{"hop limit exceeded", chain.H1().Name, []string{"-c", "2", "-i", "0.1", "-t", "1", chain.Dest6()}},
 		{"host unreachable from the router", chain.H1().Name, []string{"-c", "1", "10.0.2.99"}},
+		{"flood", pair.A.Name, []string{"-f", "-c", "5", pair.B4}},
+		{"flood errors", pair.A.Name, []string{"-f", "-c", "3", "10.0.0.98"}},
 		{"routed replies", chain.H1().Name, []string{"-c", "2", "-i", "0.1", chain.Dest4()}},
 	}
 	for _, c := range cases {
@@ -231,9 +234,8 @@ func TestIntegrationPingTargets(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sleep.Process.Kill(); sleep.Wait() })
-	// ip netns exec forks and execs in place: wait until the PID is in A.
-	want, _ := os.Readlink("/run/netns/" + p.A.Name)
-	_ = want
+	// ip netns exec enters the namespace before it execs sleep: wait
+	// until the PID is in A.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		a, errA := os.Stat("/run/netns/" + p.A.Name)
