@@ -6,8 +6,9 @@
 // found by Discover, which lists every network namespace on the host. Do
 // runs a function on a fresh, locked OS thread that has joined the target
 // with setns(2); the thread is thrown away afterwards, so no other
-// goroutine ever runs in a namespace it did not ask for. Sockets keep the namespace they were created in, which is
-// how engines use this package: open the socket inside Do, use it anywhere.
+// goroutine ever runs in a namespace it did not ask for. Sockets keep the
+// namespace they were created in, which is how engines use this package:
+// open the socket inside Do, use it anywhere.
 //
 // Entering a namespace needs CAP_SYS_ADMIN; creating and deleting named
 // namespaces (Create, Delete) needs CAP_SYS_ADMIN as well, for the bind
