@@ -37,8 +37,9 @@ func SetMaster(ns nsexec.Target, dev, br string) error {
 	})
 }
 
-// removeLink deletes dev in ns if both exist; a missing namespace or device
-// is not an error (labs remove what is left of them).
+// removeLink deletes dev in ns if both exist; a missing namespace or device,
+// or a stale name that is no namespace, is not an error (labs remove what
+// is left of them).
 func removeLink(ns nsexec.Target, dev string) error {
 	err := withHandle(ns, func(h *netlink.Handle) error {
 		l, err := h.LinkByName(dev)
@@ -54,7 +55,7 @@ func removeLink(ns nsexec.Target, dev string) error {
 		}
 		return nil
 	})
-	if errors.Is(err, nsexec.ErrNotFound) {
+	if errors.Is(err, nsexec.ErrNotFound) || errors.Is(err, nsexec.ErrNotNetns) {
 		return nil
 	}
 	return err
