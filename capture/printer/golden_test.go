@@ -20,14 +20,27 @@ const corpusDir = "../../testdata/printer"
 var (
 	variants = []string{"", "-e", "-v", "-q"}
 	extra    = map[string][]string{
-		"ipv4": {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v"},
-		"ipv6": {"-x", "-e -v"},
-		"arp":  {"-xx", "-XX"},
-		"dns":  {"-X"},
-		"sll2": {"-XX", "-e -v"},
-		"vlan": {"-xx", "-e -v"},
+		"ipv4":     {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v"},
+		"ipv6":     {"-x", "-e -v"},
+		"arp":      {"-xx", "-XX"},
+		"dns":      {"-X"},
+		"sll2":     {"-XX", "-e -v"},
+		"live_eth": {"-e -v", "-X", "-ttt"},
+		"live_any": {"-e -v", "-tttt"},
+		"vlan":     {"-xx", "-e -v"},
 	}
+	// recorded are pcaps of real traffic made by testdata/printer/live.sh.
+	recorded = []string{"live_eth", "live_any"}
 )
+
+// goldenFiles lists every pcap the golden test replays.
+func goldenFiles() []string {
+	var names []string
+	for _, c := range corpus {
+		names = append(names, c.name)
+	}
+	return append(names, recorded...)
+}
 
 func variantsOf(name string) []string {
 	return append(append([]string(nil), variants...), extra[name]...)
@@ -121,13 +134,13 @@ func ours(t testing.TB, file, flags string) []byte {
 }
 
 func writeGoldens(t *testing.T) {
-	for _, c := range corpus {
-		for _, v := range variantsOf(c.name) {
-			out, err := tcpdump(t, filepath.Join(corpusDir, c.name+".pcap"), v)
+	for _, name := range goldenFiles() {
+		for _, v := range variantsOf(name) {
+			out, err := tcpdump(t, filepath.Join(corpusDir, name+".pcap"), v)
 			if err != nil {
-				t.Fatalf("tcpdump %s %s: %v", c.name, v, err)
+				t.Fatalf("tcpdump %s %s: %v", name, v, err)
 			}
-			if err := os.WriteFile(goldenName(c.name, v), out, 0o644); err != nil {
+			if err := os.WriteFile(goldenName(name, v), out, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -138,13 +151,13 @@ func writeGoldens(t *testing.T) {
 // installed tcpdump when there is one, else with the committed golden files.
 func TestGolden(t *testing.T) {
 	total, same := 0, 0
-	for _, c := range corpus {
-		for _, v := range variantsOf(c.name) {
-			file := filepath.Join(corpusDir, c.name+".pcap")
+	for _, name := range goldenFiles() {
+		for _, v := range variantsOf(name) {
+			file := filepath.Join(corpusDir, name+".pcap")
 			want, err := tcpdump(t, file, v)
 			src := "tcpdump"
 			if err != nil {
-				if want, err = os.ReadFile(goldenName(c.name, v)); err != nil {
+				if want, err = os.ReadFile(goldenName(name, v)); err != nil {
 					t.Fatal(err)
 				}
 				src = "golden"
@@ -152,26 +165,57 @@ func TestGolden(t *testing.T) {
 			got := ours(t, file, v)
 			wl := strings.Split(strings.TrimSuffix(string(want), "\n"), "\n")
 			gl := strings.Split(strings.TrimSuffix(string(got), "\n"), "\n")
-			n, ok := 0, 0
-			for i := range max(len(wl), len(gl)) {
-				var w, g string
-				if i < len(wl) {
-					w = wl[i]
-				}
-				if i < len(gl) {
-					g = gl[i]
-				}
-				n++
-				if w == g {
-					ok++
-					continue
-				}
-				t.Errorf("%s %q line %d:\n  %s: %s\n  nsdiag : %s", c.name, v, i+1, src, w, g)
+			ok, missing, extra := diffLines(wl, gl)
+			n := max(len(wl), len(gl))
+			for _, m := range missing {
+				t.Errorf("%s %q line %d only in %s:\n  %s", name, v, m+1, src, wl[m])
+			}
+			for _, m := range extra {
+				t.Errorf("%s %q line %d only in nsdiag:\n  %s", name, v, m+1, gl[m])
 			}
 			total += n
 			same += ok
-			t.Logf("%-9s %-8q %3d/%3d identical lines (%s)", c.name, v, ok, n, src)
+			t.Logf("%-9s %-8q %3d/%3d identical lines (%s)", name, v, ok, n, src)
 		}
 	}
 	t.Logf("overall: %d/%d identical lines (%.1f%%)", same, total, 100*float64(same)/float64(max(total, 1)))
+}
+
+// diffLines aligns two outputs by their longest common subsequence, so one
+// extra or missing line counts once instead of shifting every line after
+// it. It returns the common count and the indexes found on one side only.
+func diffLines(a, b []string) (common int, onlyA, onlyB []int) {
+	lcs := make([][]int, len(a)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			i, j = i+1, j+1
+		case lcs[i+1][j] >= lcs[i][j+1]:
+			onlyA = append(onlyA, i)
+			i++
+		default:
+			onlyB = append(onlyB, j)
+			j++
+		}
+	}
+	for ; i < len(a); i++ {
+		onlyA = append(onlyA, i)
+	}
+	for ; j < len(b); j++ {
+		onlyB = append(onlyB, j)
+	}
+	return lcs[0][0], onlyA, onlyB
 }

@@ -153,6 +153,22 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 		p.u(uint64(be16(b[4:])))
 		p.s(", seq ")
 		p.u(uint64(be16(b[6:])))
+	case 130:
+		switch {
+		case length == 24:
+			p.mld1(b)
+		case length >= 28:
+			p.s(" v2")
+			p.mld2Query(b, length)
+		default:
+			p.s(" unknown-version (len ")
+			p.i(length)
+			p.s(") ")
+		}
+	case 131, 132:
+		p.mld1(b)
+	case 143:
+		p.mld2Report(b, length)
 	case 133:
 		if p.opts.Verbose > 0 {
 			p.ndOptions(b[min(8, len(b)):min(len(b), length)])
@@ -283,7 +299,7 @@ func (p *Printer) ndOptions(b []byte) {
 		case 5:
 			p.u(uint64(be32(b[4:])))
 		default:
-			p.hexdumpInline(b[2:n], false)
+			p.hexdumpAfter("\n\t  ", b[2:n], false)
 		}
 		b = b[n:]
 	}
@@ -316,4 +332,112 @@ func upperLayer6(b []byte) (byte, []byte, bool) {
 			return 0, nil, false
 		}
 	}
+}
+
+// mld1 prints an MLDv1 message; tcpdump glues it to the type name.
+func (p *Printer) mld1(b []byte) {
+	if len(b) < 24 {
+		p.trunc("icmp6")
+		return
+	}
+	p.s("max resp delay: ")
+	p.u(uint64(be16(b[4:])))
+	p.s(" addr: ")
+	p.ip6(b[8:])
+}
+
+var mld2RecordTypes = [...]string{1: "is_in", 2: "is_ex", 3: "to_in", 4: "to_ex", 5: "allow", 6: "block"}
+
+func (p *Printer) mld2Report(b []byte, length int) {
+	if length < 8 {
+		p.s(" [invalid len ")
+		p.i(length)
+		p.c(']')
+		return
+	}
+	if len(b) < 8 {
+		p.trunc("icmp6")
+		return
+	}
+	n := int(be16(b[6:]))
+	p.s(", ")
+	p.i(n)
+	p.s(" group record(s)")
+	if p.opts.Verbose == 0 {
+		return
+	}
+	g := 8
+	for i := 0; i < n; i++ {
+		if length < g+20 {
+			p.s(" [invalid number of groups]")
+			return
+		}
+		if len(b) < g+20 {
+			p.trunc("icmp6")
+			return
+		}
+		p.s(" [gaddr ")
+		p.ip6(b[g+4:])
+		p.c(' ')
+		if t := b[g]; int(t) < len(mld2RecordTypes) && mld2RecordTypes[t] != "" {
+			p.s(mld2RecordTypes[t])
+		} else {
+			p.s(" [v2-report-#")
+			p.u(uint64(t))
+			p.c(']')
+		}
+		srcs := int(be16(b[g+2:]))
+		if length < g+20+16*srcs {
+			p.s(" [invalid number of sources ")
+			p.i(srcs)
+			p.c(']')
+			return
+		}
+		p.s(", ")
+		p.i(srcs)
+		p.s(" source(s)]")
+		g += 20 + 16*srcs
+	}
+}
+
+func (p *Printer) mld2Query(b []byte, length int) {
+	if len(b) < 28 {
+		p.trunc("icmp6")
+		return
+	}
+	mrc := uint32(be16(b[4:]))
+	if p.opts.Verbose > 0 {
+		mrt := mrc
+		if mrc >= 32768 {
+			mrt = ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3)
+		}
+		p.s(" [max resp delay=")
+		p.u(uint64(mrt))
+		p.c(']')
+	}
+	p.s(" [gaddr ")
+	p.ip6(b[8:])
+	if p.opts.Verbose > 0 {
+		if b[24]&0x08 != 0 {
+			p.s(" sflag")
+		}
+		qqi := uint32(b[25])
+		if qqi >= 128 {
+			qqi = ((qqi & 0x0f) | 0x10) << (((qqi & 0x70) >> 4) + 3)
+		}
+		p.s(" robustness=")
+		p.u(uint64(b[24] & 7))
+		p.s(" qqi=")
+		p.u(uint64(qqi))
+	}
+	if n := int(be16(b[26:])); n > 0 {
+		if length < 28+16*n {
+			p.s(" [invalid number of sources]")
+		} else {
+			p.s(", ")
+			p.i(n)
+			p.s(" source(s)")
+		}
+	}
+	p.c(']')
 }

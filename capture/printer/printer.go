@@ -186,10 +186,14 @@ func (p *Printer) pad(n, width int) {
 
 // hexdumpInline appends tcpdump's hex dump lines, each starting with
 // "\n\t": 16 bytes a line in groups of two, with the text column if ascii.
-func (p *Printer) hexdumpInline(data []byte, ascii bool) {
+func (p *Printer) hexdumpInline(data []byte, ascii bool) { p.hexdumpAfter("\n\t", data, ascii) }
+
+// hexdumpAfter is hexdumpInline with another line prefix.
+func (p *Printer) hexdumpAfter(prefix string, data []byte, ascii bool) {
 	for off := 0; off < len(data); off += 16 {
 		line := data[off:min(off+16, len(data))]
-		p.s("\n\t0x")
+		p.s(prefix)
+		p.s("0x")
 		p.x(uint64(off), 4)
 		p.s(": ")
 		for i, v := range line {
