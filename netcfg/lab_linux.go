@@ -19,8 +19,10 @@ type LabStep struct {
 	do func() (undo func() error, err error)
 }
 
-// Plan returns the steps LabUp takes, in order: namespaces and their
-// loopback, forwarding, veth pairs, bridges, addresses, devices up, routes.
+// Plan returns the steps LabUp takes, in order: namespaces with their
+// loopback up, IPv6 duplicate address detection off and forwarding; veth
+// pairs; bridges; addresses; devices up; a wait until they are usable;
+// routes.
 func (l *Lab) Plan() []LabStep {
 	var s []LabStep
 	add := func(cmd string, do func() (func() error, error)) { s = append(s, LabStep{Cmd: cmd, do: do}) }
