@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -123,49 +124,65 @@ func TestIntegrationLeastPrivilege(t *testing.T) {
 	}
 }
 
-// TestIntegrationSniffDropsCapabilities: once sniff (as nobody with file
-// capabilities) is capturing, none of its threads holds a capability.
-func TestIntegrationSniffDropsCapabilities(t *testing.T) {
+// TestIntegrationDropsCapabilities: once ping and sniff (as nobody, from a
+// binary with file capabilities) have opened their sockets, none of their
+// threads holds a capability, unless --drop-privileges=false.
+func TestIntegrationDropsCapabilities(t *testing.T) {
 	netnstest.RequireRoot(t)
-	ns := netnstest.NewNS(t, "drop")
+	p := netnstest.NewPair(t)
 	dir := t.TempDir()
 	for _, d := range []string{dir, filepath.Dir(dir)} {
 		os.Chmod(d, 0o755)
 	}
 	bin := capsBinary(t, dir, "cap_net_raw,cap_sys_admin+ep")
-	for _, flags := range [][]string{nil, {"--drop-privileges=false"}} {
-		raw, _ := json.Marshal(append([]string{"sniff", "-n", ns.Name, "-i", "lo"}, flags...))
+	cases := []struct {
+		args   []string
+		marker string // printed once the sockets are open and in use
+		want   string // CapEff on every thread
+		root   bool   // start as root instead of nobody
+	}{
+		{[]string{"sniff", "-n", p.B.Name, "-i", "lo"}, "listening on", "0", false},
+		{[]string{"sniff", "-n", p.B.Name, "-i", "lo", "--drop-privileges=false"}, "listening on", "202000", false},
+		{[]string{"ping", "-n", p.A.Name, "-i", "0.1", p.B4}, "bytes from", "0", false},
+		{[]string{"ping", "-n", p.A.Name, "-i", "0.1", "-Z", "nobody", p.B4}, "bytes from", "0", false},
+		{[]string{"ping", "-n", p.A.Name, "-i", "0.1", "-Z", "nobody", p.B4}, "bytes from", "0", true},
+		{[]string{"sniff", "-n", p.B.Name, "-i", "lo", "-Z", "nobody"}, "listening on", "0", true},
+	}
+	for _, c := range cases {
+		raw, _ := json.Marshal(c.args)
 		cmd := exec.Command(bin, "-test.run=^TestNsdiagHelper$")
 		cmd.Env = append(os.Environ(), helperEnv+"="+string(raw))
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody, Groups: []uint32{}}}
-		var errb syncBuffer
-		cmd.Stderr = &errb
+		if !c.root {
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody, Groups: []uint32{}}}
+		}
+		var out syncBuffer
+		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		for deadline := time.Now().Add(5 * time.Second); !strings.Contains(errb.String(), "listening on") && time.Now().Before(deadline); {
+		for deadline := time.Now().Add(5 * time.Second); !strings.Contains(out.String(), c.marker) && time.Now().Before(deadline); {
 			time.Sleep(10 * time.Millisecond)
 		}
 		tasks, _ := filepath.Glob("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/task/*/status")
 		var effs []string
-		for _, p := range tasks {
-			b, _ := os.ReadFile(p)
+		for _, path := range tasks {
+			b, _ := os.ReadFile(path)
 			if eff, err := parseCapEff(string(b)); err == nil {
 				effs = append(effs, strconv.FormatUint(eff, 16))
+			}
+			// Every thread has left root for nobody (-Z) or never was.
+			if !strings.Contains(string(b), "\nUid:\t65534\t65534\t65534\t65534\n") && (!c.root || slices.Contains(c.args, "-Z")) {
+				t.Errorf("%v: a thread is not nobody:\n%s", c.args, b)
 			}
 		}
 		cmd.Process.Signal(os.Interrupt)
 		cmd.Wait()
-		want := "0"
-		if flags != nil {
-			want = "202000" // CAP_SYS_ADMIN and CAP_NET_RAW kept
-		}
 		same := len(effs) >= 2
 		for _, e := range effs {
-			same = same && e == want
+			same = same && e == c.want
 		}
 		if !same {
-			t.Errorf("sniff %v: threads' CapEff %v, want %s on every thread (stderr %q)", flags, effs, want, errb.String())
+			t.Errorf("%v: threads' CapEff %v, want %s on every thread; output:\n%s", c.args, effs, c.want, out.String())
 		}
 	}
 }
