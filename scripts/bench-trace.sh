@@ -31,10 +31,10 @@ done
 # mean_ms CMD...: mean wall time of RUNS runs of CMD, in milliseconds,
 # after one warm-up run (ARP/ND entries, page cache).
 mean_ms() {
-	"$@" >/dev/null
+	"$@" >/dev/null 2>&1
 	local t0 t1
 	t0=$(date +%s%N)
-	for _ in $(seq "$RUNS"); do "$@" >/dev/null; done
+	for _ in $(seq "$RUNS"); do "$@" >/dev/null 2>&1; done
 	t1=$(date +%s%N)
 	echo "scale=3; ($t1 - $t0) / $RUNS / 1000000" | bc
 }
@@ -67,6 +67,10 @@ report() {
 }
 
 echo "trace h1 -> h2 over 5 hops, mean of $RUNS runs each"
+# What a bare start of each program costs, for reading the ratios: on a
+# lab whose round trips are microseconds, start-up is most of a trace.
+printf '%-34s traceroute %8.2f ms   nsdiag %8.2f ms\n' "process start (--version)" \
+	"$(mean_ms traceroute --version)" "$(mean_ms "$BIN" --version)"
 for m in "" "-I"; do
 	check_same_hops $m "$DEST"
 	peer=$(peer_ms $m "$DEST")
