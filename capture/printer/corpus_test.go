@@ -601,6 +601,7 @@ var corpus = []corpusFile{
 	{"dns", layers.LinkTypeEthernet, dnsCorpus},
 	{"vlan", layers.LinkTypeEthernet, vlanCorpus},
 	{"other", layers.LinkTypeEthernet, otherCorpus},
+	{"apps", layers.LinkTypeEthernet, appsCorpus},
 	{"trunc", layers.LinkTypeEthernet, truncCorpus},
 	{"sll", layers.LinkTypeLinuxSLL, func(t testing.TB) []rec { return sllCorpus(t, false) }},
 	{"sll2", layers.LinkTypeLinuxSLL2, func(t testing.TB) []rec { return sllCorpus(t, true) }},
@@ -644,4 +645,64 @@ func TestGenerateCorpus(t *testing.T) {
 		writePcap(t, filepath.Join(corpusDir, c.name+".pcap"), c.link, c.build(t))
 	}
 	writeGoldens(t)
+}
+
+// appsCorpus holds what tcpdump decodes above TCP and UDP by port, and the
+// tunnels a namespace lab builds (IPIP, 6in4, GRE, VXLAN), and IGMP.
+func appsCorpus(t testing.TB) []rec {
+	var r []rec
+	add := func(b []byte) { r = append(r, rec{data: b}) }
+	txt := func(sp, dp uint16, s string) {
+		ip := v4(layers.IPProtocolTCP)
+		tc := &layers.TCP{SrcPort: layers.TCPPort(sp), DstPort: layers.TCPPort(dp), Seq: 1, Ack: 1, ACK: true, PSH: true, Window: 502}
+		tc.SetNetworkLayerForChecksum(ip)
+		add(eth(t, layers.EthernetTypeIPv4, ip, tc, gopacket.Payload(s)))
+	}
+	txt(40000, 22, "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+	txt(22, 40000, "\x00\x00\x01\x0c\x0a\x14 encrypted")
+	txt(40000, 21, "\x01binary")
+	txt(40000, 110, "USER bob\r\n")
+	txt(40000, 143, "a001 LOGIN bob secret\r\n")
+	txt(40000, 554, "OPTIONS rtsp://cam/ RTSP/1.0\r\n")
+	txt(40000, 8080, "HTTP/1.1 404 Not Found\r\n\r\n")
+	txt(40000, 80, "GET /no-line-end")
+	txt(40000, 21, "USER anonymous\r\n")
+	txt(25, 40000, "220 mail.example.com ESMTP\r\n")
+	txt(40000, 80, "POST /api HTTP/1.0\r\nHost: x\r\n\r\n")
+	txt(80, 40000, "binary \x00 body")
+	txt(40000, 443, "\x16\x03\x01\x00\x05hello")
+	txt(40000, 5201, "iperf")
+	dnsq := ser(t, &layers.DNS{ID: 7, RD: true, QDCount: 1, Questions: []layers.DNSQuestion{{Name: []byte("tcp.example"), Type: layers.DNSTypeA, Class: layers.DNSClassIN}}})
+	txt(40000, 53, string(append([]byte{0, byte(len(dnsq))}, dnsq...)))
+	// tcpdump also decodes NTP, BOOTP, SNMP, syslog, TFTP, RIP, SIP, mDNS and
+	// Geneve by port; we do not, so the corpus keeps to ports it does not own.
+	for _, port := range []uint16{1900, 443, 9999} {
+		add(udp4(t, 40000, port, pay(48)))
+	}
+	inner := icmp4(t, 8, 0, 0x00050001, pay(8))
+	vx := append([]byte{0x08, 0, 0, 0, 0, 0, 42, 0}, inner...)
+	add(udp4(t, 40000, 4789, vx))
+	add(udp4(t, 40000, 8472, vx))
+	add(udp4(t, 40000, 4789, pay(4)))
+	ipip := v4(4)
+	add(eth(t, layers.EthernetTypeIPv4, ipip, gopacket.Payload(inner[14:])))
+	six := v4(41)
+	e6 := ipv6Corpus(t)[0]
+	add(eth(t, layers.EthernetTypeIPv4, six, gopacket.Payload(e6.data[14:])))
+	gre := v4(47)
+	add(eth(t, layers.EthernetTypeIPv4, gre, gopacket.Payload(append([]byte{0, 0, 0x08, 0}, inner[14:]...))))
+	gk := v4(47)
+	add(eth(t, layers.EthernetTypeIPv4, gk, gopacket.Payload(append([]byte{0x20, 0, 0x08, 0, 0, 0, 0, 9}, inner[14:]...))))
+	igmp := func(dst net.IP, body []byte) {
+		ip := v4(2)
+		ip.DstIP, ip.TTL = dst, 1
+		ip.Options = []layers.IPv4Option{{OptionType: 148, OptionLength: 4, OptionData: []byte{0, 0}}}
+		add(eth(t, layers.EthernetTypeIPv4, ip, gopacket.Payload(body)))
+	}
+	igmp(net.IP{239, 1, 2, 3}, []byte{0x16, 0, 0xfa, 0xf8, 239, 1, 2, 3})
+	igmp(net.IP{224, 0, 0, 2}, []byte{0x17, 0, 0xfa, 0xf8, 239, 1, 2, 3})
+	igmp(net.IP{224, 0, 0, 1}, []byte{0x11, 100, 0xee, 0x9b, 0, 0, 0, 0})
+	igmp(net.IP{224, 0, 0, 22}, []byte{0x22, 0, 0xf9, 0xfb, 0, 0, 0, 1, 4, 0, 0, 0, 239, 1, 2, 3})
+	igmp(net.IP{224, 0, 0, 1}, []byte{0x11, 100, 0xee, 0x9b, 0, 0, 0, 0, 2, 125, 0, 0})
+	return r
 }

@@ -449,6 +449,18 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 			return
 		}
 		p.icmp6(b, length, fragmented)
+	case 2:
+		p.igmp(b, length)
+	case 4, 41:
+		saved := p.ipc
+		if nh == 4 {
+			p.ipv4(b, length)
+		} else {
+			p.ipv6(b, length)
+		}
+		p.ipc = saved
+	case 47:
+		p.gre(b, length)
 	case 59:
 		p.s("no next header")
 	default:

@@ -196,10 +196,7 @@ func (p *Printer) tcp(b []byte, length int, fragmented bool) {
 		if len(payload) > length {
 			payload = payload[:length]
 		}
-		if sport == 80 || dport == 80 || sport == 8080 || dport == 8080 {
-			p.s(": ")
-			p.http(payload)
-		}
+		p.tcpApp(sport, dport, payload, length)
 	}
 }
 
@@ -371,101 +368,3 @@ func (p *Printer) pseudoSum(proto byte, length int) uint32 {
 	return sum
 }
 
-var httpMethods = []string{"OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "CONNECT", "PATCH",
-	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "POLL", "BCOPY", "BMOVE", "SEARCH", "BDELETE", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE"}
-
-// http prints "HTTP" and, for a request or response, its first line.
-func (p *Printer) http(b []byte) {
-	p.s("HTTP")
-	tok, rest, ok := token(b)
-	show := false
-	if ok {
-		for _, m := range httpMethods {
-			if equalFold(tok, m) {
-				show = true
-			}
-		}
-		if tok2, _, ok2 := token(rest); ok2 && len(tok2) == 3 && isDigit(tok2[0]) && isDigit(tok2[1]) && isDigit(tok2[2]) {
-			show = true
-		}
-	}
-	if !show {
-		return
-	}
-	if p.opts.Verbose > 0 {
-		p.s(", length: ")
-		p.i(len(b))
-		for len(b) > 0 {
-			n, ok := p.txtLine("\n\t", b)
-			if !ok {
-				break
-			}
-			b = b[n:]
-		}
-		return
-	}
-	p.txtLine(": ", b)
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func equalFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range b {
-		c := b[i]
-		if c >= 'a' && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		if c != s[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// token returns the printable word before the first space, if any.
-func token(b []byte) (tok, rest []byte, ok bool) {
-	for i, c := range b {
-		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
-			if i == 0 {
-				return nil, nil, false
-			}
-			j := i
-			for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
-				j++
-			}
-			return b[:i], b[j:], true
-		}
-		if c < 0x21 || c > 0x7e || i >= 128 {
-			return nil, nil, false
-		}
-	}
-	return nil, nil, false
-}
-
-// txtLine prints one text line after prefix, as tcpdump's print_txt_line,
-// and returns how many bytes it used.
-func (p *Printer) txtLine(prefix string, b []byte) (int, bool) {
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c == '\r' && i+1 < len(b) && b[i+1] == '\n' {
-			p.s(prefix)
-			p.b = append(p.b, b[:i]...)
-			return i + 2, true
-		}
-		if c == '\n' {
-			p.s(prefix)
-			p.b = append(p.b, b[:i]...)
-			return i + 1, true
-		}
-		if (c < 0x20 || c > 0x7e) && c != '\t' {
-			return 0, false
-		}
-	}
-	p.s(prefix)
-	p.b = append(p.b, b...)
-	p.trunc("http")
-	return 0, false
-}
