@@ -367,4 +367,3 @@ func (p *Printer) pseudoSum(proto byte, length int) uint32 {
 	sum += uint32(proto) + uint32(length&0xffff) + uint32(length>>16)
 	return sum
 }
-
