@@ -18,10 +18,10 @@ import (
 // namespace, a reader goroutine per receiving socket, and the matching of
 // answers to probe ids.
 type sockNet struct {
-	c        Config
-	v6       bool
-	src, dst netip.Addr
-	dstSA    unix.Sockaddr
+	matcher
+	c     Config
+	src   netip.Addr
+	dstSA unix.Sockaddr
 	// icmp reads ICMP errors and echo replies (and sends echo requests);
 	// probe sends UDP or TCP probes (TCP answers are read from it too).
 	icmp, probe *sock
@@ -29,8 +29,6 @@ type sockNet struct {
 	// holdUDP does the same for Paris UDP probes.
 	hold    int
 	holdUDP *sock
-	sport   uint16
-	echoID  uint16
 	tcpBase uint32
 	payload []byte
 	out     chan answer
@@ -57,7 +55,8 @@ func newSock(fd int, name string) (*sock, error) {
 
 // openNet opens the sockets of a trace in c.Target.
 func openNet(c Config) (_ *sockNet, err error) {
-	n := &sockNet{c: c, dst: c.Dest.Unmap(), hold: -1, out: make(chan answer, 256), done: make(chan struct{})}
+	n := &sockNet{c: c, hold: -1, out: make(chan answer, 256), done: make(chan struct{})}
+	n.matcher = matcher{method: c.Method, paris: c.Paris, dst: c.Dest.Unmap(), port: uint16(c.Port)}
 	n.v6 = n.dst.Is6()
 	n.dstSA = sockaddr(n.dst, 0)
 	var rnd [6]byte
@@ -279,7 +278,7 @@ func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 		if n.v6 {
 			mss = 1440
 		}
-		b = tcpSYN(n.src, dst, n.sport, uint16(n.c.Port), sq, mss)
+		b = tcpSYN(n.src, dst, n.sport, n.port, sq, mss, n.c.PacketLen-n.c.headerLen()-tcpHeaderLen)
 		id = sq
 	}
 	level, opt := unix.IPPROTO_IP, unix.IP_TTL
@@ -355,110 +354,6 @@ func rxTime(oob []byte) time.Time {
 		}
 	}
 	return time.Now()
-}
-
-// fromICMP matches an ICMP packet to a probe.
-func (n *sockNet) fromICMP(b []byte, from netip.Addr) (answer, bool) {
-	var m message
-	var err error
-	if n.v6 {
-		m, err = parseICMPv6(b)
-	} else {
-		from, m, err = parseIPv4ICMP(b)
-	}
-	if err != nil {
-		return answer{}, false
-	}
-	from = from.Unmap()
-	a := answer{from: from, icmpType: int(m.Type), icmpCode: int(m.Code), ext: m.Extensions}
-	a.note, a.final = classify(n.v6, m.Type, m.Code, m.MTU)
-	a.reached = a.final && from == n.dst
-	if !m.isError(n.v6) {
-		if n.c.Method != ICMP || m.ID != n.echoID {
-			return answer{}, false
-		}
-		a.id = uint32(m.Seq)
-		return a, true
-	}
-	id, ok := n.quotedID(m.Quoted)
-	a.id = id
-	return a, ok
-}
-
-// quotedID finds which of our probes an ICMP error quotes.
-func (n *sockNet) quotedID(q quoted) (uint32, bool) {
-	if q.Dst.Unmap() != n.dst {
-		return 0, false
-	}
-	l := q.L4
-	switch n.c.Method {
-	case UDP:
-		if q.Proto != unix.IPPROTO_UDP || len(l) < 8 || binary.BigEndian.Uint16(l[0:]) != n.sport {
-			return 0, false
-		}
-		if n.c.Paris {
-			return uint32(binary.BigEndian.Uint16(l[6:])), true
-		}
-		return uint32(binary.BigEndian.Uint16(l[2:])), true
-	case ICMP:
-		want := uint8(icmp4Echo)
-		if n.v6 {
-			want = icmp6Echo
-		}
-		if (!n.v6 && q.Proto != unix.IPPROTO_ICMP) || (n.v6 && q.Proto != unix.IPPROTO_ICMPV6) ||
-			len(l) < 8 || l[0] != want || binary.BigEndian.Uint16(l[4:]) != n.echoID {
-			return 0, false
-		}
-		return uint32(binary.BigEndian.Uint16(l[6:])), true
-	case TCP:
-		if q.Proto != unix.IPPROTO_TCP || len(l) < 8 || binary.BigEndian.Uint16(l[0:]) != n.sport ||
-			binary.BigEndian.Uint16(l[2:]) != uint16(n.c.Port) {
-			return 0, false
-		}
-		return binary.BigEndian.Uint32(l[4:]), true
-	}
-	return 0, false
-}
-
-// fromTCP matches a SYN-ACK or RST from the destination to a probe.
-func (n *sockNet) fromTCP(b []byte, from netip.Addr) (answer, bool) {
-	if !n.v6 {
-		if len(b) < 20 || b[0]>>4 != 4 {
-			return answer{}, false
-		}
-		hl := int(b[0]&0x0f) * 4
-		if len(b) < hl {
-			return answer{}, false
-		}
-		from, b = netip.AddrFrom4([4]byte(b[12:16])), b[hl:]
-	}
-	a, ok := parseTCPAnswer(b, n.sport, uint16(n.c.Port))
-	if !ok || from.Unmap() != n.dst {
-		return answer{}, false
-	}
-	a.from = n.dst
-	return a, true
-}
-
-// parseTCPAnswer reads a TCP segment answering a SYN sent from sport to
-// dport: a SYN-ACK or an RST, either acknowledging the probe's sequence.
-func parseTCPAnswer(b []byte, sport, dport uint16) (answer, bool) {
-	if len(b) < 20 || binary.BigEndian.Uint16(b[0:]) != dport || binary.BigEndian.Uint16(b[2:]) != sport {
-		return answer{}, false
-	}
-	flags := b[13]
-	if flags&tcpRST == 0 && flags&(tcpSYNFlag|tcpACK) != tcpSYNFlag|tcpACK {
-		return answer{}, false
-	}
-	if flags&tcpACK == 0 {
-		return answer{}, false
-	}
-	return answer{
-		id:       binary.BigEndian.Uint32(b[8:]) - 1,
-		icmpType: -1, icmpCode: -1,
-		tcpFlags: flags,
-		final:    true, reached: true,
-	}, true
 }
 
 // close stops the readers and closes every socket.

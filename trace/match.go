@@ -1,0 +1,133 @@
+package trace
+
+import (
+	"encoding/binary"
+	"net/netip"
+)
+
+// IP protocol numbers of the probes.
+const (
+	protoICMP   = 1
+	protoTCP    = 6
+	protoUDP    = 17
+	protoICMPv6 = 58
+)
+
+// matcher tells which packets answer the probes of one trace, and which
+// probe each answers. It is pure: the sockets hand it what they read.
+type matcher struct {
+	method Method
+	paris  bool
+	v6     bool
+	// dst is the destination traced to; port is Config.Port.
+	dst  netip.Addr
+	port uint16
+	// sport is the source port of UDP and TCP probes; echoID the
+	// identifier of ICMP echo probes.
+	sport  uint16
+	echoID uint16
+}
+
+// fromICMP matches an ICMP packet to a probe.
+func (mt *matcher) fromICMP(b []byte, from netip.Addr) (answer, bool) {
+	var m message
+	var err error
+	if mt.v6 {
+		m, err = parseICMPv6(b)
+	} else {
+		from, m, err = parseIPv4ICMP(b)
+	}
+	if err != nil {
+		return answer{}, false
+	}
+	from = from.Unmap()
+	a := answer{from: from, icmpType: int(m.Type), icmpCode: int(m.Code), ext: m.Extensions}
+	a.note, a.final = classify(mt.v6, m.Type, m.Code, m.MTU)
+	a.reached = a.final && from == mt.dst
+	if !m.isError(mt.v6) {
+		if mt.method != ICMP || m.ID != mt.echoID {
+			return answer{}, false
+		}
+		a.id = uint32(m.Seq)
+		return a, true
+	}
+	id, ok := mt.quotedID(m.Quoted)
+	a.id = id
+	return a, ok
+}
+
+// quotedID finds which of our probes an ICMP error quotes.
+func (mt *matcher) quotedID(q quoted) (uint32, bool) {
+	if q.Dst.Unmap() != mt.dst {
+		return 0, false
+	}
+	l := q.L4
+	switch mt.method {
+	case UDP:
+		if q.Proto != protoUDP || len(l) < 8 || binary.BigEndian.Uint16(l[0:]) != mt.sport {
+			return 0, false
+		}
+		if mt.paris {
+			return uint32(binary.BigEndian.Uint16(l[6:])), true
+		}
+		return uint32(binary.BigEndian.Uint16(l[2:])), true
+	case ICMP:
+		want := uint8(icmp4Echo)
+		if mt.v6 {
+			want = icmp6Echo
+		}
+		if (!mt.v6 && q.Proto != protoICMP) || (mt.v6 && q.Proto != protoICMPv6) ||
+			len(l) < 8 || l[0] != want || binary.BigEndian.Uint16(l[4:]) != mt.echoID {
+			return 0, false
+		}
+		return uint32(binary.BigEndian.Uint16(l[6:])), true
+	case TCP:
+		if q.Proto != protoTCP || len(l) < 8 || binary.BigEndian.Uint16(l[0:]) != mt.sport ||
+			binary.BigEndian.Uint16(l[2:]) != mt.port {
+			return 0, false
+		}
+		return binary.BigEndian.Uint32(l[4:]), true
+	}
+	return 0, false
+}
+
+// fromTCP matches a SYN-ACK or RST from the destination to a probe.
+func (mt *matcher) fromTCP(b []byte, from netip.Addr) (answer, bool) {
+	if !mt.v6 {
+		if len(b) < 20 || b[0]>>4 != 4 {
+			return answer{}, false
+		}
+		hl := int(b[0]&0x0f) * 4
+		if len(b) < hl {
+			return answer{}, false
+		}
+		from, b = netip.AddrFrom4([4]byte(b[12:16])), b[hl:]
+	}
+	a, ok := parseTCPAnswer(b, mt.sport, mt.port)
+	if !ok || from.Unmap() != mt.dst {
+		return answer{}, false
+	}
+	a.from = mt.dst
+	return a, true
+}
+
+// parseTCPAnswer reads a TCP segment answering a SYN sent from sport to
+// dport: a SYN-ACK or an RST, either acknowledging the probe's sequence.
+func parseTCPAnswer(b []byte, sport, dport uint16) (answer, bool) {
+	if len(b) < 20 || binary.BigEndian.Uint16(b[0:]) != dport || binary.BigEndian.Uint16(b[2:]) != sport {
+		return answer{}, false
+	}
+	flags := b[13]
+	if flags&tcpRST == 0 && flags&(tcpSYNFlag|tcpACK) != tcpSYNFlag|tcpACK {
+		return answer{}, false
+	}
+	if flags&tcpACK == 0 {
+		return answer{}, false
+	}
+	return answer{
+		id:       binary.BigEndian.Uint32(b[8:]) - 1,
+		icmpType: -1, icmpCode: -1,
+		tcpFlags: flags,
+		final:    true, reached: true,
+	}, true
+}
