@@ -117,7 +117,7 @@ func compileRaw(expr string, opts Options) (out []insn, err error) {
 	root := g.gen(e, accept, reject)
 	sx := &symExec{}
 	root = optimize(root, sx)
-	if root == reject && expr != "" {
+	if root == reject && !c.protochainUsed {
 		return nil, &SyntaxError{Expr: expr, Pos: 0, Msg: "expression rejects all packets"}
 	}
 	out, err = layout(root)

@@ -243,6 +243,18 @@ func corpusFrames(t testing.TB) [][]byte {
 	// An unknown EtherType.
 	add(ser(t, eth(macA, macB, 0x88cc), payload(40)))
 
+	// Header chains for protochain: IPv4 AH then TCP; IPv6 destination
+	// options, routing, AH then TCP; IPv6 no-next-header.
+	i = ip4("10.0.0.1", "10.0.0.2", layers.IPProtocolAH)
+	add(ser(t, eth(macA, macB, layers.EthernetTypeIPv4), i, gopacket.Payload(append([]byte{6, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, tcpBytes...))))
+	v = ip6("2001:db8::1", "2001:db8::2", layers.IPProtocolIPv6Destination)
+	chain := []byte{43, 0, 1, 4, 0, 0, 0, 0}                                                       // destination options, 8 bytes
+	chain = append(chain, 51, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) // routing, 24 bytes
+	chain = append(chain, 6, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1)                                      // AH, 12 bytes
+	add(ser(t, eth(macA, macB, layers.EthernetTypeIPv6), v, gopacket.Payload(append(chain, tcpBytes...))))
+	v = ip6("2001:db8::1", "2001:db8::2", 59)
+	add(ser(t, eth(macA, macB, layers.EthernetTypeIPv6), v))
+
 	// Truncated frames, cut inside each header.
 	full := ser(t, eth(macA, macB, layers.EthernetTypeIPv4), ip4("10.0.0.1", "10.0.0.2", layers.IPProtocolTCP), tcp(1234, 80, "S", ip4("10.0.0.1", "10.0.0.2", layers.IPProtocolTCP)))
 	for _, n := range []int{7, 13, 14, 20, 30, 34, 36, 38, 40, 47} {

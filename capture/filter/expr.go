@@ -56,8 +56,6 @@ const (
 	skfAdProtocol = 0
 	skfAdPkttype  = 4
 	skfAdIfindex  = 8
-	skfAdVlanTag  = 44
-	skfAdVlanTagP = 48
 )
 
 // insn is one raw classic BPF instruction.
@@ -82,11 +80,24 @@ type bNot struct{ x bexpr }
 type bConst bool
 
 // bTest compares A (computed by stmts from the packet alone: tests never rely
-// on registers left by another test) with k or X using jop.
+// on registers left by another test) with k or X using jop. Impure tests
+// are the exception (protochain's header walk, "byte N & V"): they use or
+// set registers across tests, so the optimizer never skips them.
 type bTest struct {
+	stmts  []insn
+	jop    uint16
+	k      uint32
+	impure bool
+}
+
+// bIf is if-then-else: unlike or(and(c, a), and(not(c), b)) it never goes
+// back to test c again once a has run (a may change registers).
+type bIf struct{ cond, then, els bexpr }
+
+// bSeq runs stmts, then next: protochain's step to the next header.
+type bSeq struct {
 	stmts []insn
-	jop   uint16
-	k     uint32
+	next  bexpr
 }
 
 func (*bAnd) isBexpr()  {}
@@ -94,6 +105,8 @@ func (*bOr) isBexpr()   {}
 func (*bNot) isBexpr()  {}
 func (bConst) isBexpr() {}
 func (*bTest) isBexpr() {}
+func (*bSeq) isBexpr()  {}
+func (*bIf) isBexpr()   {}
 
 // and/or fold constants so that expressions like "ip and ip6" on a raw IPv4
 // link collapse as libpcap's optimizer makes them.

@@ -18,6 +18,8 @@ type block struct {
 	ret    bool
 	rv     uint32
 	ja     bool
+	seq    bool // statements only, then on to jt (== jf)
+	impure bool // uses or leaves registers for other blocks: never skipped
 
 	key string // symbolic value the jump compares: see valueKey
 }
@@ -27,6 +29,14 @@ type block struct {
 // libpcap's backpatching, done top-down, and yields the same shape.
 type graph struct {
 	blocks []*block
+	memo   map[genKey]*block
+}
+
+// genKey memoizes gen: a subexpression shared by two paths (protochain's
+// next step) with the same continuations is generated once.
+type genKey struct {
+	e    bexpr
+	t, f *block
 }
 
 func (g *graph) newBlock(b *block) *block {
@@ -36,6 +46,22 @@ func (g *graph) newBlock(b *block) *block {
 }
 
 func (g *graph) gen(e bexpr, t, f *block) *block {
+	if _, ok := e.(bConst); !ok {
+		key := genKey{e, t, f}
+		if b, ok := g.memo[key]; ok {
+			return b
+		}
+		if g.memo == nil {
+			g.memo = map[genKey]*block{}
+		}
+		b := g.genNew(e, t, f)
+		g.memo[key] = b
+		return b
+	}
+	return g.genNew(e, t, f)
+}
+
+func (g *graph) genNew(e bexpr, t, f *block) *block {
 	switch e := e.(type) {
 	case bConst:
 		if e {
@@ -49,7 +75,12 @@ func (g *graph) gen(e bexpr, t, f *block) *block {
 	case *bOr:
 		return g.gen(e.l, t, g.gen(e.r, t, f))
 	case *bTest:
-		return g.newBlock(&block{stmts: e.stmts, jop: clsJMP | e.jop, k: e.k, jt: t, jf: f})
+		return g.newBlock(&block{stmts: e.stmts, jop: clsJMP | e.jop, k: e.k, jt: t, jf: f, impure: e.impure})
+	case *bIf:
+		return g.gen(e.cond, g.gen(e.then, t, f), g.gen(e.els, t, f))
+	case *bSeq:
+		next := g.gen(e.next, t, f)
+		return g.newBlock(&block{stmts: e.stmts, seq: true, impure: true, jt: next, jf: next})
 	}
 	panic(fmt.Sprintf("filter: unknown expression %T", e))
 }

@@ -35,7 +35,15 @@ const (
 	etherMTU   = 1500
 
 	sllP8022       = 0x0004 // LINUX_SLL_P_802_2: protocol field of 802.2 LLC frames
-	packetOutgoing = 4      // PACKET_OUTGOING
+	sllP8023       = 0x0001 // LINUX_SLL_P_802_3: Novell 802.3 frames without LLC
+	etherIPX       = 0x8137
+	etherATalk     = 0x809b
+	etherAARP      = 0x80f3
+	llcIP          = 0x06
+	llcNetBEUI     = 0xf0
+	llcISONS       = 0xfe
+	llcIPX         = 0xe0
+	packetOutgoing = 4 // PACKET_OUTGOING
 )
 
 func linkFor(lt layers.LinkType) (linkKind, error) {
@@ -85,18 +93,37 @@ func (c *compiler) linktype(proto uint32) bexpr {
 		}
 		c.fail("unsupported protocol over mpls")
 	}
+	lt := func(v uint32) bexpr { return cmp(szH, uint32(c.offLT), jmpJEQ, v) }
+	nl := c.offNL
 	switch c.link {
-	case linkEther:
-		if proto <= etherMTU {
-			// An 802.3 length field, then an LLC header whose DSAP is proto.
-			return and(not(cmp(szH, uint32(c.offLT), jmpJGT, etherMTU)), cmp(szB, c.offNL, jmpJEQ, proto))
+	case linkEther, linkSLL:
+		// 802.2 LLC frames: an 802.3 length field on Ethernet, protocol
+		// 0x0004 in a cooked header.
+		isLLC := not(cmp(szH, uint32(c.offLT), jmpJGT, etherMTU))
+		if c.link == linkSLL {
+			isLLC = lt(sllP8022)
 		}
-		return cmp(szH, uint32(c.offLT), jmpJEQ, proto)
-	case linkSLL:
-		if proto <= etherMTU {
-			return and(cmp(szH, uint32(c.offLT), jmpJEQ, sllP8022), cmp(szB, c.offNL, jmpJEQ, proto))
+		switch proto {
+		case llcISONS, llcIP, llcNetBEUI:
+			// DSAP and SSAP both equal to the SAP.
+			return and(isLLC, cmp(szH, nl, jmpJEQ, proto<<8|proto))
+		case llcIPX:
+			snap := and(cmp(szW, nl+4, jmpJEQ, etherIPX), cmp(szW, nl, jmpJEQ, 0xaaaa0300))
+			if c.link == linkSLL {
+				return or(lt(etherIPX), or(lt(sllP8023), and(isLLC, or(cmp(szB, nl, jmpJEQ, llcIPX), snap))))
+			}
+			return or(lt(etherIPX), and(isLLC, or(snap, or(cmp(szB, nl, jmpJEQ, llcIPX), cmp(szH, nl, jmpJEQ, 0xffff)))))
+		case etherATalk:
+			// AppleTalk in SNAP with Apple's OUI.
+			return or(lt(proto), and(isLLC, and(cmp(szW, nl+4, jmpJEQ, 0x0007809b), cmp(szW, nl, jmpJEQ, 0xaaaa0308))))
+		case etherAARP:
+			return or(lt(proto), and(isLLC, and(cmp(szW, nl+4, jmpJEQ, etherAARP), cmp(szW, nl, jmpJEQ, 0xaaaa0300))))
 		}
-		return cmp(szH, uint32(c.offLT), jmpJEQ, proto)
+		if proto <= etherMTU {
+			// An LLC header whose DSAP is proto.
+			return and(isLLC, cmp(szB, nl, jmpJEQ, proto))
+		}
+		return lt(proto)
 	case linkSLL2:
 		return cmp(szH, uint32(c.offLT), jmpJEQ, proto)
 	case linkRaw:

@@ -155,7 +155,10 @@ func implies(f fact, op uint16, k uint32) (bool, bool) {
 // then removes redundant loads. It returns the new root.
 func optimize(root *block, sx *symExec) *block {
 	for _, b := range reachable(root) {
-		if !b.ret {
+		switch {
+		case b.seq:
+			b.key = sx.unknown()
+		case !b.ret:
 			b.key = sx.valueKey(b)
 		}
 	}
@@ -167,6 +170,10 @@ func optimize(root *block, sx *symExec) *block {
 				continue
 			}
 			fs := intersect(in[b])
+			if b.seq {
+				in[b.jt] = append(in[b.jt], fs)
+				continue
+			}
 			for _, side := range []bool{true, false} {
 				succ := &b.jf
 				if side {
@@ -174,7 +181,7 @@ func optimize(root *block, sx *symExec) *block {
 				}
 				ef := fs.with(b.key, fact{b.jop, b.k, side})
 				tgt := *succ
-				for !tgt.ret {
+				for !tgt.ret && !tgt.impure {
 					r, ok := ef.decide(tgt.key, tgt.jop, tgt.k)
 					if !ok {
 						break
@@ -194,7 +201,7 @@ func optimize(root *block, sx *symExec) *block {
 		}
 		// A test whose branches meet decides nothing.
 		skip := func(b *block) *block {
-			for !b.ret && b.jt == b.jf {
+			for !b.ret && !b.impure && b.jt == b.jf {
 				b = b.jt
 				changed = true
 			}
@@ -237,7 +244,7 @@ func intern(root *block) (*block, bool) {
 			continue
 		}
 		b.jt, b.jf = canonOf[b.jt], canonOf[b.jf]
-		sig := fmt.Sprintf("%v|%d|%d|%p|%p", b.stmts, b.jop, b.k, b.jt, b.jf)
+		sig := fmt.Sprintf("%v|%d|%d|%p|%p|%v|%v", b.stmts, b.jop, b.k, b.jt, b.jf, b.seq, b.impure)
 		if c, ok := bySig[sig]; ok {
 			canonOf[b] = c
 			merged = true
@@ -328,18 +335,27 @@ func layout(root *block) ([]insn, error) {
 			}
 		}
 		sort.SliceStable(blocks, func(i, j int) bool { return order[blocks[i]] > order[blocks[j]] })
+		// A statements-only block falls through to its successor when that
+		// comes next, else it ends with a jump.
+		size := func(i int) int {
+			b := blocks[i]
+			if b.seq && i+1 < len(blocks) && blocks[i+1] == b.jt {
+				return len(b.stmts)
+			}
+			return len(b.stmts) + 1
+		}
 		pos := map[*block]int{}
 		n := 0
-		for _, b := range blocks {
+		for i, b := range blocks {
 			pos[b] = n
-			n += len(b.stmts) + 1
+			n += size(i)
 			if n > maxInsns*2 {
 				return nil, errTooLong
 			}
 		}
 		far := false
 		for _, b := range blocks {
-			if b.ret || b.ja {
+			if b.ret || b.ja || b.seq {
 				continue
 			}
 			end := pos[b] + len(b.stmts) + 1
@@ -360,10 +376,13 @@ func layout(root *block) ([]insn, error) {
 			continue
 		}
 		var out []insn
-		for _, b := range blocks {
+		for i, b := range blocks {
 			out = append(out, b.stmts...)
 			end := pos[b] + len(b.stmts) + 1
 			switch {
+			case b.seq && size(i) == len(b.stmts):
+			case b.seq:
+				out = append(out, stmt(clsJMP|jmpJA, uint32(pos[b.jt]-end)))
 			case b.ret:
 				out = append(out, stmt(clsRET|srcK, b.rv))
 			case b.ja:

@@ -560,7 +560,7 @@ func (ps *parser) ncode(s string, v uint32, q qual, t token) bexpr {
 	case "proto":
 		return c.proto(v, q)
 	case "protochain":
-		c.fail("'protochain' is not supported yet; use 'ip6 proto N' or 'ip proto N'")
+		return c.protochain(v, q.proto)
 	}
 	c.fail("syntax error: illegal qualifier for a number")
 	return nil
@@ -650,9 +650,6 @@ func (ps *parser) scode(name string, q qual, t token) bexpr {
 		}
 		return c.port(lo, hi, proto, q.dir)
 	case "proto", "protochain":
-		if q.addr == "protochain" {
-			c.fail("'protochain' is not supported yet; use 'ip6 proto N' or 'ip proto N'")
-		}
 		if q.proto == "link" {
 			v, ok := etherProtos[name]
 			if !ok {
@@ -663,6 +660,9 @@ func (ps *parser) scode(name string, q qual, t token) bexpr {
 		v, ok := lookupProto(name)
 		if !ok {
 			c.fail("unknown ip proto '%s'", name)
+		}
+		if q.addr == "protochain" {
+			return c.protochain(v, q.proto)
 		}
 		return c.proto(v, q)
 	}

@@ -28,6 +28,8 @@ type compiler struct {
 	scratch int    // scratch memory words in use while evaluating arithmetic
 	pos     int    // position of the token being compiled, for errors
 	expr    string
+
+	protochainUsed bool
 }
 
 // compileError carries a semantic error to Compile; the parser unwinds with
@@ -372,14 +374,7 @@ func (c *compiler) vlan(id uint32, hasID bool) bexpr {
 	if hasID && id > 0x0fff {
 		c.fail("VLAN tag %d greater than maximum %d", id, 0x0fff)
 	}
-	if c.opts.Cooked {
-		// The kernel strips the tag and reports it as ancillary data.
-		b := cmp(szB, skfAdOff+skfAdVlanTagP, jmpJEQ, 1)
-		if hasID {
-			b = and(b, &bTest{stmts: []insn{ldAbs(szH, skfAdOff+skfAdVlanTag), stmt(clsALU|aluAND|srcK, 0x0fff)}, jop: jmpJEQ, k: id})
-		}
-		return b
-	}
+	// Like libpcap, no VLAN matching on cooked captures (live "any" included).
 	if c.link != linkEther {
 		c.fail("no VLAN support for %s", linkNames[c.link])
 	}
@@ -426,10 +421,60 @@ func (c *compiler) byteop(op string, idx, v uint32) bexpr {
 	case ">":
 		return cmp(szB, idx, jmpJGT, v)
 	case "&":
-		return not(&bTest{stmts: []insn{stmt(clsALU|aluAND|srcK, v)}, jop: jmpJEQ, k: 0})
+		return not(&bTest{stmts: []insn{stmt(clsALU|aluAND|srcK, v)}, jop: jmpJEQ, k: 0, impure: true})
 	case "|":
-		return not(&bTest{stmts: []insn{stmt(clsALU|aluOR|srcK, v)}, jop: jmpJEQ, k: 0})
+		return not(&bTest{stmts: []insn{stmt(clsALU|aluOR|srcK, v)}, jop: jmpJEQ, k: 0, impure: true})
 	}
 	c.fail("illegal operator %q after 'byte'", op)
 	return nil
+}
+
+// protochainSteps bounds the header walk: classic BPF cannot jump back, so
+// libpcap's loop is unrolled this many headers deep.
+const protochainSteps = 8
+
+// protochain is libpcap's gen_protochain: follow IPv6 extension headers
+// (hop-by-hop, destination options, routing, fragment) and AH until the
+// protocol or a header that ends the walk. Its registers live across
+// tests, so its tests are impure.
+func (c *compiler) protochain(v uint32, proto string) bexpr {
+	switch proto {
+	case "":
+		return or(c.protochain(v, "ip"), c.protochain(v, "ip6"))
+	case "ip", "ip6":
+	default:
+		c.fail("bad protocol applied for 'protochain'")
+	}
+	// libpcap does not optimize programs with protochain, so it never
+	// finds that they reject everything.
+	c.protochainUsed = true
+	nl := c.offNL
+	aeq := func(k uint32, s ...insn) bexpr { return &bTest{stmts: s, jop: jmpJEQ, k: k, impure: true} }
+	// AH: next header at X, length at X+1; libpcap then sets X to the
+	// AH length alone, not adding it to X (kept, to select the same packets).
+	ah := []insn{stmt(clsMISC|miscTXA, 0), stmt(clsLD|modeIND|szB, nl), stmt(clsST, 0),
+		stmt(clsMISC|miscTXA, 0), stmt(clsALU|aluADD|srcK, 1), stmt(clsMISC|miscTAX, 0),
+		stmt(clsLD|modeIND|szB, nl), stmt(clsALU|aluADD|srcK, 2), stmt(clsALU|aluMUL|srcK, 4),
+		stmt(clsMISC|miscTAX, 0), stmt(clsLD|modeMEM, 0)}
+	ext := []insn{stmt(clsLD|modeIND|szB, nl), stmt(clsST, 0), stmt(clsLD|modeIND|szB, nl+1),
+		stmt(clsALU|aluADD|srcK, 1), stmt(clsALU|aluMUL|srcK, 8), stmt(clsALU|aluADD|srcX, 0),
+		stmt(clsMISC|miscTAX, 0), stmt(clsLD|modeMEM, 0)}
+	final := aeq(v)
+	var step bexpr = final
+	for i := 0; i < protochainSteps; i++ {
+		var walk bexpr = &bIf{aeq(51), &bSeq{stmts: ah, next: step}, final}
+		if proto == "ip6" {
+			isExt := or(aeq(0), or(aeq(60), or(aeq(43), aeq(44))))
+			walk = &bIf{isExt, &bSeq{stmts: ext, next: step}, walk}
+		}
+		step = &bIf{aeq(v), bConst(true), &bIf{aeq(59), final, walk}}
+	}
+	// The first step loads the protocol and the offset of what follows.
+	var start []insn
+	if proto == "ip" {
+		start = []insn{ldAbs(szB, nl+9), stmt(clsLDX|modeMSH|szB, nl)}
+		return and(c.linktype(etherIP), &bSeq{stmts: start, next: step})
+	}
+	start = []insn{ldAbs(szB, nl+6), stmt(clsLDX|modeIMM, 40)}
+	return and(c.linktype(etherIPv6), &bSeq{stmts: start, next: step})
 }
