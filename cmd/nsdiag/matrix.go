@@ -20,7 +20,7 @@ func init() {
 	register(&cli.Command{
 		Name:      "matrix",
 		Usage:     "ping every namespace from every other one and print who reaches whom",
-		ArgsUsage: "[NETNS...]",
+		UsageText: "nsdiag matrix [--all] [--expect FILE] [options] [NETNS...]\n\nExamples:\n   nsdiag matrix                       # every named namespace\n   nsdiag matrix --all -4              # every namespace on the host, IPv4 only\n   nsdiag matrix --expect policy.txt app web db",
 		Description: "From every namespace given (default: every named namespace; --all: every namespace on\n" +
 			"the host) send ICMP echo requests to the global IPv4 and IPv6 addresses of every other one,\n" +
 			"many pairs at once, and print a matrix: rows are sources, columns destinations, each cell\n" +
@@ -30,7 +30,7 @@ func init() {
 			reach.ExpectFormat,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "all", Usage: "every network namespace on the host (see nsdiag ns list --all)"},
-			&cli.StringFlag{Name: "expect", Usage: "check the matrix against the rules in `FILE` (format below)"},
+			&cli.StringFlag{Name: "expect", Usage: "check the matrix against the rules in `FILE` (format in the description above)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the matrix as JSON"},
 			&cli.IntFlag{Name: "count", Aliases: []string{"c"}, Value: 3, Usage: "send `N` echo requests to each address"},
 			&cli.Float64Flag{Name: "timeout", Aliases: []string{"W"}, Value: 1, Usage: "wait `SECONDS` for a reply after the last request"},
