@@ -110,7 +110,7 @@ func (p *Printer) dnsOverTCP(b []byte, length int) {
 		return
 	}
 	p.c(' ')
-	p.dns(b[2:], length-2)
+	p.dns(b[2:], length-2, false)
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

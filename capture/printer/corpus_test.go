@@ -449,6 +449,26 @@ func dnsCorpus(t testing.TB) []rec {
 	edns.Additionals = []layers.DNSResourceRecord{{Type: layers.DNSTypeOPT, Class: 1232}}
 	add(true, edns)
 	add(true, q(0x1240, "_sip._udp.example.com", layers.DNSTypeSRV))
+	add(false, ans(q(0x1240, "_sip._udp.example.com", layers.DNSTypeSRV), layers.DNSResourceRecord{Name: []byte("_sip._udp.example.com"), Type: layers.DNSTypeSRV, Class: layers.DNSClassIN, TTL: 60,
+		SRV: layers.DNSSRV{Priority: 10, Weight: 60, Port: 5060, Name: []byte("sip.example.com")}}))
+	add(false, ans(q(0x1241, "example.com", layers.DNSType(255)), a("example.com", net.IP{1, 2, 3, 4}),
+		layers.DNSResourceRecord{Name: []byte("example.com"), Type: layers.DNSTypeSOA, Class: layers.DNSClassIN, TTL: 60,
+			SOA: layers.DNSSOA{MName: []byte("ns.example.com"), RName: []byte("admin.example.com"), Serial: 7, Refresh: 1, Retry: 2, Expire: 3, Minimum: 4}}))
+	ch := q(0x1242, "version.bind", layers.DNSTypeTXT)
+	ch.Questions[0].Class = layers.DNSClass(3)
+	add(true, ch)
+	mdns := func(d *layers.DNS) {
+		ip := v4(layers.IPProtocolUDP)
+		ip.DstIP = net.IP{224, 0, 0, 251}
+		u := &layers.UDP{SrcPort: 5353, DstPort: 5353}
+		u.SetNetworkLayerForChecksum(ip)
+		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, u, d)})
+	}
+	mq := &layers.DNS{QDCount: 2, Questions: []layers.DNSQuestion{{Name: []byte("_http._tcp.local"), Type: layers.DNSTypePTR, Class: layers.DNSClassIN},
+		{Name: []byte("printer.local"), Type: layers.DNSTypeA, Class: 0x8001}}}
+	mdns(mq)
+	mr := &layers.DNS{QR: true, AA: true, Answers: []layers.DNSResourceRecord{{Name: []byte("printer.local"), Type: layers.DNSTypeA, Class: 0x8001, TTL: 120, IP: net.IP{10, 0, 0, 9}}}}
+	mdns(mr)
 	// Five bytes to port 53: too short to be DNS.
 	sip := v4(layers.IPProtocolUDP)
 	sip.DstIP = resolver

@@ -23,8 +23,10 @@ var dnsRcodes = [...]string{"", " FormErr", " ServFail", " NXDomain", " NotImp",
 	" YXRRSet", " NXRRSet", " NotAuth", " NotZone", " Resp11", " Resp12", " Resp13", " Resp14", " NoChange",
 	" BadVers"}
 
-// dns prints tcpdump's one-line summary of a DNS message.
-func (p *Printer) dns(b []byte, length int) {
+// dns prints tcpdump's one-line summary of a DNS message; mdns marks
+// multicast DNS, whose class fields carry the QU and cache-flush bits.
+func (p *Printer) dns(b []byte, length int, mdns bool) {
+	p.mdns = mdns
 	if length < 12 {
 		p.s("domain [length ")
 		p.i(length)
@@ -321,9 +323,21 @@ func (p *Printer) dnsQuestion(b []byte, off int) (int, bool) {
 	}
 	p.c(' ')
 	p.dnsType(be16(b[n:]))
-	if c := be16(b[n+2:]); c != 1 {
+	c := be16(b[n+2:])
+	class := c
+	if p.mdns {
+		class &= 0x7fff
+	}
+	if class != 1 {
 		p.c(' ')
-		p.dnsClass(c)
+		p.dnsClass(class)
+	}
+	if p.mdns {
+		if c&0x8000 != 0 {
+			p.s(" (QU)")
+		} else {
+			p.s(" (QM)")
+		}
 	}
 	p.s("? ")
 	if _, ok := p.dnsName(b, off); !ok {
@@ -347,9 +361,16 @@ func (p *Printer) dnsRR(b []byte, off int) (int, bool) {
 		return len(b), true
 	}
 	typ, class := be16(b[cp:]), be16(b[cp+2:])
-	if class != 1 && typ != 41 {
+	shown := class
+	if p.mdns {
+		shown &= 0x7fff
+	}
+	if shown != 1 && typ != 41 {
 		p.c(' ')
-		p.dnsClass(class)
+		p.dnsClass(shown)
+	}
+	if p.mdns && class&0x8000 != 0 {
+		p.s(" (Cache flush)")
 	}
 	optFlags := be16(b[cp+6:])
 	rdlen := int(be16(b[cp+8:]))

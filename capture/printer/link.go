@@ -313,10 +313,8 @@ func (p *Printer) interfaceName(index int) string {
 		return name
 	}
 	name := "?"
-	if p.opts.InterfaceName != nil {
-		if n, ok := p.opts.InterfaceName(index); ok {
-			name = n
-		}
+	if n, ok := p.opts.InterfaceName(index); ok {
+		name = n
 	}
 	p.ifnames[index] = name
 	return name

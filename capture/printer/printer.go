@@ -51,7 +51,8 @@ type Options struct {
 	Quiet      bool // -q
 	Hex        HexFormat
 	// InterfaceName resolves a LINUX_SLL2 ifindex when Packet.Interface is
-	// empty (tcpdump -r uses the reading host's names). Nil prints "?".
+	// empty; "?" is printed when it fails. Nil means the interfaces of the
+	// namespace the printer runs in, which is what tcpdump -r does.
 	InterfaceName func(index int) (string, bool)
 	// Location for the default and -tttt timestamps; nil means time.Local.
 	Location *time.Location
@@ -67,6 +68,7 @@ type Printer struct {
 	first, prev time.Time
 	conns       tcpState
 	ipc         ipCtx
+	mdns        bool // the DNS message being printed is multicast DNS
 	ifnames     map[int]string
 
 	link  linkDecoder
@@ -77,6 +79,9 @@ type Printer struct {
 func New(opts Options) *Printer {
 	if opts.Location == nil {
 		opts.Location = time.Local
+	}
+	if opts.InterfaceName == nil {
+		opts.InterfaceName = hostInterfaceName
 	}
 	p := &Printer{opts: opts, ifnames: map[int]string{}}
 	p.conns.init()

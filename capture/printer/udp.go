@@ -82,7 +82,10 @@ func (p *Printer) udp(b []byte, length int, fragmented bool) {
 	if !p.opts.Quiet {
 		switch {
 		case sport == 53 || dport == 53:
-			p.dns(payload, length)
+			p.dns(payload, length, false)
+			return
+		case sport == 5353 || dport == 5353:
+			p.dns(payload, length, true)
 			return
 		case sport == 4789 || dport == 4789:
 			p.vxlan(payload, length, false)
