@@ -1,7 +1,6 @@
 package nsexec
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -248,31 +247,11 @@ func describeProc(pid, tid int) Proc {
 	}
 	if b, err := os.ReadFile(dir + "/cgroup"); err == nil {
 		if c, ok := parseCgroup(string(b)); ok {
-			c.Name = dockerName(c)
+			nameContainer(&c, stateRoots)
 			p.Container = &c
 		}
 	}
 	return p
-}
-
-// DockerRoot is where dockerd keeps container state (its --data-root).
-var DockerRoot = "/var/lib/docker"
-
-// dockerName reads a Docker container's name from its state file, if the
-// daemon's state is on this host; "" otherwise.
-func dockerName(c Container) string {
-	if c.Runtime != "docker" || c.ID == "" {
-		return ""
-	}
-	b, err := os.ReadFile(filepath.Join(DockerRoot, "containers", c.ID, "config.v2.json"))
-	if err != nil {
-		return ""
-	}
-	var cfg struct{ Name string }
-	if json.Unmarshal(b, &cfg) != nil {
-		return ""
-	}
-	return strings.TrimPrefix(cfg.Name, "/")
 }
 
 // errNoInode is returned by findInode when nothing refers to the inode.

@@ -99,14 +99,20 @@ type Container struct {
 	ID string `json:"id,omitempty"`
 	// PodUID is the Kubernetes pod UID, with dashes, when under kubepods.
 	PodUID string `json:"pod_uid,omitempty"`
-	// Name is the container's name where the runtime's state says it
-	// (Docker); otherwise empty.
+	// Name is the container's name where the runtime's state on this host
+	// says it (Docker, nerdctl, Podman, Kubernetes); otherwise empty.
 	Name string `json:"name,omitempty"`
+	// Pod is the Kubernetes pod, NAMESPACE/NAME, from the runtime's
+	// annotations (containerd, CRI-O).
+	Pod string `json:"pod,omitempty"`
 }
 
-// Short is the label used in listings: the name, or runtime:ID12.
+// Short is the label used in listings: the pod (every container of a pod
+// shares its network namespace), the name, or runtime:ID12.
 func (c Container) Short() string {
 	switch {
+	case c.Pod != "":
+		return c.Pod
 	case c.Name != "":
 		return c.Name
 	case c.ID != "":
