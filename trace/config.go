@@ -66,7 +66,8 @@ type Config struct {
 	SendWait time.Duration
 	// PacketLen is the full packet length with the IP header; 0 means
 	// traceroute's default (IP header + 40 bytes), smaller values are
-	// raised to the least the method needs.
+	// raised to the least the method needs. TCP SYNs are always their
+	// headers (IP header + 40), as with traceroute -T.
 	PacketLen int
 	// Paris keeps every probe of the trace in one flow (constant
 	// addresses, ports, protocol and ICMP checksum), so that per-flow load
@@ -146,11 +147,14 @@ func (c Config) Defaults() Config {
 	if c.Wait.Near == 0 {
 		c.Wait.Near = 10
 	}
-	if c.PacketLen == 0 {
+	switch {
+	case c.Method == TCP:
+		// A SYN is its headers, whatever length is asked (traceroute -T).
+		c.PacketLen = c.headerLen() + tcpHeaderLen
+	case c.PacketLen == 0:
 		c.PacketLen = c.headerLen() + 40
-	}
-	if min := c.minPacketLen(); c.PacketLen < min {
-		c.PacketLen = min
+	case c.PacketLen < c.minPacketLen():
+		c.PacketLen = c.minPacketLen()
 	}
 	return c
 }
@@ -163,14 +167,11 @@ func (c Config) headerLen() int {
 	return 20
 }
 
-// minPacketLen is the shortest probe: the headers, TCP's options, and two
+// minPacketLen is the shortest UDP or ICMP probe: the headers, and two
 // bytes of payload in Paris mode to steer the checksum.
 func (c Config) minPacketLen() int {
 	n := c.headerLen() + 8
-	switch {
-	case c.Method == TCP:
-		n = c.headerLen() + tcpHeaderLen
-	case c.Paris:
+	if c.Paris {
 		n += 2
 	}
 	return n

@@ -278,7 +278,7 @@ func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 		if n.v6 {
 			mss = 1440
 		}
-		b = tcpSYN(n.src, dst, n.sport, n.port, sq, mss, n.c.PacketLen-n.c.headerLen()-tcpHeaderLen)
+		b = tcpSYN(n.src, dst, n.sport, n.port, sq, mss)
 		id = sq
 	}
 	level, opt := unix.IPPROTO_IP, unix.IP_TTL

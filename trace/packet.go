@@ -112,10 +112,9 @@ func echoRequest(v6 bool, id, seq uint16, n int, paris bool) []byte {
 	return b
 }
 
-// tcpSYN builds a TCP SYN segment with its checksum, padded with dataLen
-// zero bytes of payload to reach the packet length asked for.
-func tcpSYN(src, dst netip.Addr, sport, dport uint16, seq uint32, mss uint16, dataLen int) []byte {
-	b := make([]byte, tcpHeaderLen+max(dataLen, 0))
+// tcpSYN builds a TCP SYN segment with its checksum.
+func tcpSYN(src, dst netip.Addr, sport, dport uint16, seq uint32, mss uint16) []byte {
+	b := make([]byte, tcpHeaderLen)
 	binary.BigEndian.PutUint16(b[0:], sport)
 	binary.BigEndian.PutUint16(b[2:], dport)
 	binary.BigEndian.PutUint32(b[4:], seq)

@@ -53,8 +53,8 @@ func TestEchoRequestParisChecksumConstant(t *testing.T) {
 
 func TestTCPSYNChecksum(t *testing.T) {
 	src, dst := netip.MustParseAddr("10.0.1.1"), netip.MustParseAddr("10.0.5.2")
-	b := tcpSYN(src, dst, 40000, 80, 0xdeadbeef, 1460, 3)
-	if len(b) != tcpHeaderLen+3 || b[13] != tcpSYNFlag {
+	b := tcpSYN(src, dst, 40000, 80, 0xdeadbeef, 1460)
+	if len(b) != tcpHeaderLen || b[13] != tcpSYNFlag {
 		t.Fatalf("bad SYN: %x", b)
 	}
 	if fold(sum16(pseudoSum(src, dst, 6, len(b)), b)) != 0xffff {
