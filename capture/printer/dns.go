@@ -74,6 +74,16 @@ func (p *Printer) dns(b []byte, length int, mdns bool) {
 			if i != 0 {
 				p.c(',')
 			}
+			if p.opts.Verbose > 1 {
+				p.s(" q:")
+				n, ok := p.dnsQuestion(b, cp)
+				if !ok {
+					p.trunc("domain")
+					return
+				}
+				cp = n
+				continue
+			}
 			n, ok := dnsSkip(b, cp)
 			if !ok {
 				p.trunc("domain")
@@ -101,6 +111,15 @@ func (p *Printer) dns(b []byte, length int, mdns bool) {
 				return
 			}
 			cp = n
+		}
+		if p.opts.Verbose > 1 {
+			var ok bool
+			if cp, ok = p.dnsSection(b, cp, " ns:", ns, true); !ok {
+				return
+			}
+			if _, ok = p.dnsSection(b, cp, " ar:", ar, true); !ok {
+				return
+			}
 		}
 	} else {
 		p.u(uint64(id))
@@ -161,6 +180,17 @@ func (p *Printer) dns(b []byte, length int, mdns bool) {
 				return
 			}
 			cp = n
+		}
+		if p.opts.Verbose > 1 {
+			var ok bool
+			for _, sec := range []struct {
+				name  string
+				count int
+			}{{" an:", an}, {" ns:", ns}, {" ar:", ar}} {
+				if cp, ok = p.dnsSection(b, cp, sec.name, sec.count, false); !ok {
+					return
+				}
+			}
 		}
 	}
 	p.s(" (")
@@ -462,4 +492,34 @@ func (p *Printer) dnsRR(b []byte, off int) (int, bool) {
 		}
 	}
 	return rp, true
+}
+
+// dnsSection prints -vv's " ns:" and " ar:" record lists. A response prints
+// a section only while bytes remain (lazy), a query whenever it has records;
+// false means the message was cut short and the truncation mark printed.
+func (p *Printer) dnsSection(b []byte, cp int, name string, count int, lazy bool) (int, bool) {
+	if count == 0 || (lazy && cp >= len(b)) {
+		if count > 0 {
+			p.trunc("domain")
+			return 0, false
+		}
+		return cp, true
+	}
+	p.s(name)
+	for i := 0; i < count; i++ {
+		if i > 0 {
+			if cp >= len(b) {
+				p.trunc("domain")
+				return 0, false
+			}
+			p.c(',')
+		}
+		n, ok := p.dnsRR(b, cp)
+		if !ok {
+			p.trunc("domain")
+			return 0, false
+		}
+		cp = n
+	}
+	return cp, true
 }

@@ -20,12 +20,13 @@ const corpusDir = "../../testdata/printer"
 var (
 	variants = []string{"", "-e", "-v", "-q"}
 	extra    = map[string][]string{
-		"ipv4":     {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v"},
-		"ipv6":     {"-x", "-e -v"},
+		"ipv4":     {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v", "-vv"},
+		"ipv6":     {"-x", "-e -v", "-vv"},
 		"arp":      {"-xx", "-XX"},
-		"dns":      {"-X"},
+		"dns":      {"-X", "-vv"},
+		"apps":     {"-vv", "-e -v"},
 		"sll2":     {"-XX", "-e -v"},
-		"live_eth": {"-e -v", "-X", "-ttt"},
+		"live_eth": {"-e -v", "-X", "-ttt", "-vv"},
 		"live_any": {"-e -v", "-tttt"},
 		"vlan":     {"-xx", "-e -v"},
 	}
@@ -63,6 +64,8 @@ func optionsFor(t testing.TB, flags string) Options {
 			o.LinkHeader = true
 		case "-v":
 			o.Verbose++
+		case "-vv":
+			o.Verbose += 2
 		case "-q":
 			o.Quiet = true
 		case "-t":

@@ -299,7 +299,12 @@ func (p *Printer) ndOptions(b []byte) {
 		case 5:
 			p.u(uint64(be32(b[4:])))
 		default:
-			p.hexdumpAfter("\n\t  ", b[2:n], false)
+			if p.opts.Verbose == 1 {
+				p.hexdumpAfter("\n\t  ", b[2:n], false)
+			}
+		}
+		if p.opts.Verbose > 1 {
+			p.hexdumpAfter("\n\t    ", b[2:n], false)
 		}
 		b = b[n:]
 	}
@@ -393,9 +398,22 @@ func (p *Printer) mld2Report(b []byte, length int) {
 			p.c(']')
 			return
 		}
-		p.s(", ")
-		p.i(srcs)
-		p.s(" source(s)]")
+		if p.opts.Verbose == 1 {
+			p.s(", ")
+			p.i(srcs)
+			p.s(" source(s)]")
+		} else {
+			p.s(" {")
+			for j := 0; j < srcs; j++ {
+				if len(b) < g+20+16*(j+1) {
+					p.trunc("icmp6")
+					return
+				}
+				p.c(' ')
+				p.ip6(b[g+20+16*j:])
+			}
+			p.s(" }]")
+		}
 		g += 20 + 16*srcs
 	}
 }

@@ -164,7 +164,7 @@ func (p *Printer) tcp(b []byte, length int, fragmented bool) {
 		p.tcpChecksum(b[:length])
 	}
 	length -= hlen
-	if length > 0 || flags&(thSYN|thFIN|thRST) != 0 {
+	if p.opts.Verbose > 1 || length > 0 || flags&(thSYN|thFIN|thRST) != 0 {
 		p.s(", seq ")
 		p.u(uint64(seq))
 		if length > 0 {

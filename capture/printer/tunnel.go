@@ -292,9 +292,22 @@ func (p *Printer) igmpV3Report(b []byte, length int) bool {
 			p.c(']')
 			return false
 		}
-		p.s(", ")
-		p.i(srcs)
-		p.s(" source(s)]")
+		if p.opts.Verbose == 1 {
+			p.s(", ")
+			p.i(srcs)
+			p.s(" source(s)]")
+		} else {
+			p.s(" {")
+			for j := 0; j < srcs; j++ {
+				if len(b) < g+8+4*(j+1) {
+					p.trunc("igmp")
+					return false
+				}
+				p.c(' ')
+				p.ip4(b[g+8+4*j:])
+			}
+			p.s(" }]")
+		}
 		g += 8 + 4*srcs
 	}
 	return true

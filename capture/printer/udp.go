@@ -65,10 +65,15 @@ func (p *Printer) udp(b []byte, length int, fragmented bool) {
 	if len(payload) > length {
 		payload = payload[:length]
 	}
-	if p.opts.Verbose > 0 && !fragmented && p.ipc.v == 6 && len(b) >= length+8 {
-		sum := checksum(p.pseudoSum(17, length+8), b[:length+8])
-		field := be16(b[6:8])
-		if sum != 0xffff {
+	// tcpdump checks UDP checksums from -v over IPv6 (where they are
+	// mandatory) but only from -vv over IPv4.
+	field := be16(b[6:8])
+	switch {
+	case p.opts.Verbose == 0 || fragmented:
+	case p.ipc.v == 4 && p.opts.Verbose > 1 && field == 0:
+		p.s("[no cksum] ")
+	case (p.ipc.v == 6 || p.opts.Verbose > 1) && len(b) >= length+8:
+		if sum := checksum(p.pseudoSum(17, length+8), b[:length+8]); sum != 0xffff {
 			should := ^checksum(checksum(p.pseudoSum(17, length+8), b[:6]), b[8:length+8]) & 0xffff
 			p.s("[bad udp cksum 0x")
 			p.x(uint64(field), 4)
