@@ -21,10 +21,19 @@ type LabNode struct {
 	Name string
 	// Forward turns on IPv4 and IPv6 forwarding, making the node a router.
 	Forward bool
+	// Sysctls are other net.* settings of the namespace, in file order
+	// (such as net.ipv4.icmp_ratelimit: 0 for routers that must answer
+	// every traceroute probe).
+	Sysctls []LabSysctl
 	// Interfaces lists the devices that carry addresses, in file order.
 	Interfaces []LabIface
 	Bridges    []LabBridge
 	Routes     []Route
+}
+
+// LabSysctl is one net.* sysctl of a node, key in dotted form.
+type LabSysctl struct {
+	Key, Value string
 }
 
 // LabIface is a device of a node with the addresses to put on it: a veth

@@ -21,8 +21,8 @@ type LabStep struct {
 
 // Plan returns the steps LabUp takes, in order: namespaces with their
 // loopback up, IPv6 duplicate address detection off and forwarding; veth
-// pairs; bridges; addresses; devices up; a wait until they are usable;
-// routes.
+// pairs; bridges; the nodes' other sysctls; addresses; devices up; a wait
+// until they are usable; routes.
 func (l *Lab) Plan() []LabStep {
 	var s []LabStep
 	add := func(cmd string, do func() (func() error, error)) { s = append(s, LabStep{Cmd: cmd, do: do}) }
@@ -77,6 +77,16 @@ func (l *Lab) Plan() []LabStep {
 					return nil, SetMaster(ns, port, br.Name)
 				})
 			}
+		}
+	}
+	// Sysctls come once the devices exist: some are per device
+	// (net.ipv4.conf.r1-eth0.rp_filter).
+	for _, n := range l.Nodes {
+		ns := n.Target()
+		for _, sc := range n.Sysctls {
+			add(fmt.Sprintf("nsdiag exec -n %s -- sysctl -qw %s=%s", n.Name, sc.Key, sc.Value), func() (func() error, error) {
+				return setSysctlUndo(ns, sc.Key, sc.Value)
+			})
 		}
 	}
 	for _, n := range l.Nodes {

@@ -30,6 +30,7 @@ func LoadLab(path string) (*Lab, error) {
 //	    routes: ["default via 10.0.1.254"]
 //	  r1:
 //	    forward: true           # IPv4 and IPv6 forwarding
+//	    sysctls: {net.ipv4.icmp_ratelimit: 0}
 //	    bridges: {br0: [r1-eth0, r1-eth1]}
 //	    interfaces: {br0: [10.0.1.254/24]}
 //	links:                      # veth pairs, node:device at each end
@@ -201,6 +202,17 @@ func (p *labParser) node(node *LabNode, v *yaml.Node) (ifaces, routes []*yaml.No
 				return p.errorf(v, "%s: forward must be true or false", what)
 			}
 			node.Forward = v.Value == "true" || v.Value == "True" || v.Value == "TRUE"
+		case "sysctls":
+			return p.mapping(v, what+" sysctls", func(key string, k, v *yaml.Node) error {
+				if err := checkSysctlKey(key); err != nil {
+					return p.errorf(k, "%s: %v", what, err)
+				}
+				if v.Kind != yaml.ScalarNode || v.Tag == "!!null" || strings.ContainsAny(v.Value, "\n") {
+					return p.errorf(v, "%s: sysctl %s needs a single value", what, key)
+				}
+				node.Sysctls = append(node.Sysctls, LabSysctl{Key: key, Value: v.Value})
+				return nil
+			})
 		case "interfaces":
 			return p.mapping(v, what+" interfaces", func(dev string, k, v *yaml.Node) error {
 				if err := ValidIfName(dev); err != nil {
@@ -260,7 +272,7 @@ func (p *labParser) node(node *LabNode, v *yaml.Node) (ifaces, routes []*yaml.No
 				routes = append(routes, rn[i])
 			}
 		default:
-			return p.errorf(k, "%s: unknown key %q; a node has interfaces, routes, forward and bridges", what, key)
+			return p.errorf(k, "%s: unknown key %q; a node has interfaces, routes, forward, bridges and sysctls", what, key)
 		}
 		return nil
 	})
@@ -347,6 +359,14 @@ func (p *labParser) end(s string, n *yaml.Node) (LabEnd, error) {
 	}
 	p.ends[node][dev] = n
 	return LabEnd{Node: node, Dev: dev}, nil
+}
+
+// checkSysctlKey accepts net.* keys in dotted form, as SetSysctl does.
+func checkSysctlKey(key string) error {
+	if !strings.HasPrefix(key, "net.") || strings.Contains(key, "..") || strings.ContainsAny(key, "/ \t") || strings.HasSuffix(key, ".") {
+		return fmt.Errorf("bad sysctl %q: only net.* keys (such as net.ipv4.icmp_ratelimit) belong to a network namespace", key)
+	}
+	return nil
 }
 
 // crossCheck checks that every device a node names exists in the lab: its

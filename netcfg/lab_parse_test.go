@@ -136,6 +136,8 @@ func TestParseLabErrors(t *testing.T) {
 		{"links not list", "nodes: {h1: {}}\nlinks: {a: b}\n", "lab.yaml:2:8: links: must be a list"},
 		{"bridge port unknown", "nodes:\n  h1:\n    bridges: {br0: [p1]}\n", "lab.yaml:3:15: node h1: bridge br0 port p1 is not a link end"},
 		{"bridge twice", "nodes:\n  h1:\n    bridges: {br0: [p1], br1: [p1]}\n  h2: {}\nlinks: [[h1:p1, h2:a]]\n", "node h1: p1 is a port of both br0 and br1"},
+		{"sysctl not net", "nodes:\n  h1:\n    sysctls: {kernel.panic: 1}\n", "lab.yaml:3:15: node h1: bad sysctl \"kernel.panic\""},
+		{"sysctl no value", "nodes:\n  h1:\n    sysctls: {net.ipv4.ip_forward: [1]}\n", "lab.yaml:3:36: node h1: sysctl net.ipv4.ip_forward needs a single value"},
 		{"bridge is link end", "nodes:\n  h1:\n    bridges: {p1: []}\n  h2: {}\nlinks: [[h1:p1, h2:a]]\n", "lab.yaml:3:15: node h1: bridge p1 has the name of a link end"},
 	}
 	for _, c := range cases {
@@ -205,4 +207,30 @@ func FuzzParseLab(f *testing.F) {
 		}
 		_ = l.Plan()
 	})
+}
+
+func TestPlanSysctls(t *testing.T) {
+	y := `
+nodes:
+  r:
+    sysctls:
+      net.ipv4.icmp_ratelimit: 0
+      net.ipv4.conf.r-eth0.rp_filter: 2
+  h: {}
+links: [[r:r-eth0, h:h-eth0]]
+`
+	l, err := netcfg.ParseLab("s.yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds []string
+	for _, s := range l.Plan() {
+		cmds = append(cmds, s.Cmd)
+	}
+	plan := strings.Join(cmds, "\n")
+	veth := strings.Index(plan, "nsdiag veth add r-eth0")
+	rp := strings.Index(plan, "nsdiag exec -n r -- sysctl -qw net.ipv4.conf.r-eth0.rp_filter=2")
+	if veth < 0 || rp < veth || !strings.Contains(plan, "sysctl -qw net.ipv4.icmp_ratelimit=0") {
+		t.Fatalf("sysctls missing or before the devices exist:\n%s", plan)
+	}
 }
