@@ -114,12 +114,16 @@ func TestIntegrationListAllProcessHeld(t *testing.T) {
 		t.Errorf("ns list shows the process-held namespace or misses %s:\n%s", named.Name, out)
 	}
 
-	// Both spellings of the namespace work as -n: trace reaches the
+	// Both spellings of the namespace work as -n: ping and trace reach the
 	// address only that namespace has.
 	for _, n := range []string{"pid:" + strconv.Itoa(pid), "inode:" + strconv.FormatUint(ino, 10)} {
 		out, errs, code := run(t, "trace", "-n", n, "-q", "1", "-w", "1", "-m", "2", "10.77.0.1")
 		if code != 0 || !regexp.MustCompile(`(?m)^ 1  10\.77\.0\.1 `).MatchString(out) {
 			t.Errorf("trace -n %s 10.77.0.1: exit %d, stderr %q, output:\n%s", n, code, errs, out)
+		}
+		r := nsdiag(t, "ping", "-n", n, "-c", "1", "-W", "2", "10.77.0.1")
+		if r.code != 0 || !strings.Contains(r.stdout, "1 packets transmitted, 1 received") {
+			t.Errorf("ping -n %s 10.77.0.1: exit %d, stderr %q, output:\n%s", n, r.code, r.stderr, r.stdout)
 		}
 	}
 	_, errs, code = run(t, "trace", "-n", "inode:999999999999", "10.77.0.1")
