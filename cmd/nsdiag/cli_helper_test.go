@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"strings"
@@ -31,9 +32,13 @@ func TestNsdiagHelper(t *testing.T) {
 	if raw == "" {
 		t.Skip("helper process for the command-line tests")
 	}
-	var args []string
-	if err := json.Unmarshal([]byte(raw), &args); err != nil {
-		panic(err)
+	// "argv": the arguments follow -- on the command line (see
+	// nsdiagInPath); else they are JSON.
+	args := flag.Args()
+	if raw != "argv" {
+		if err := json.Unmarshal([]byte(raw), &args); err != nil {
+			panic(err)
+		}
 	}
 	if os.Getenv(blockEnv) != "" {
 		registerDemoStep(demoStep{order: 1 << 30, title: "test: wait for Ctrl-C", run: func(ctx context.Context, _ *demoLab) error {
@@ -112,6 +117,19 @@ func peerPing(t *testing.T, ns, addr string) {
 	if err != nil {
 		t.Errorf("ping %s from %s: %v\n%s", addr, ns, err, out)
 	}
+}
+
+// nsdiagInPath puts an executable named nsdiag in a new directory that
+// runs this helper, and returns the directory, so that scripts can call
+// nsdiag by name.
+func nsdiagInPath(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	script := "#!/bin/sh\n" + helperEnv + "=argv exec " + os.Args[0] + " -test.run='^TestNsdiagHelper$' -- \"$@\"\n"
+	if err := os.WriteFile(dir+"/nsdiag", []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // interrupt sends SIGINT to a running nsdiag once its output contains

@@ -214,6 +214,29 @@ func TestIntegrationLabCommands(t *testing.T) {
 	}
 }
 
+// TestIntegrationLabShowScript runs what lab show prints as a shell
+// script: the nsdiag commands alone build a lab that works like lab up's,
+// and lab down removes it.
+func TestIntegrationLabShowScript(t *testing.T) {
+	netnstest.RequireRoot(t)
+	prefix := netnstest.Prefix + netnstest.Suffix(6) + "-"
+	file := "../../testdata/labs/example.yaml"
+	delNSAtEnd(t, prefix+"h1", prefix+"r1", prefix+"h2")
+	script := ok(t, "lab", "show", "--prefix", prefix, file)
+	sh := exec.Command("sh", "-e")
+	sh.Stdin = strings.NewReader(script)
+	sh.Env = append(os.Environ(), "PATH="+nsdiagInPath(t)+":"+os.Getenv("PATH"))
+	if out, err := sh.CombinedOutput(); err != nil {
+		t.Fatalf("lab show script: %v\n%s", err, out)
+	}
+	for _, a := range []string{"10.0.2.1", "fd00:2::1"} {
+		peerPing(t, prefix+"h1", a)
+	}
+	if out := ok(t, "lab", "down", "--prefix", prefix, file); !strings.Contains(out, "removed") {
+		t.Errorf("lab down: %s", out)
+	}
+}
+
 // TestIntegrationDemo: the demo builds its lab, lists it, and takes it down
 // when done and when interrupted.
 func TestIntegrationDemo(t *testing.T) {
