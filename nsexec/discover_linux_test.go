@@ -1,10 +1,12 @@
 package nsexec_test
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -155,5 +157,84 @@ func TestIntegrationInodeNotFound(t *testing.T) {
 	want := `no network namespace with inode 1 on this host ("inode:1"); see nsdiag ns list --all`
 	if err == nil || err.Error() != want {
 		t.Errorf("Open(inode:1) = %v, want %q", err, want)
+	}
+}
+
+// threadHolderEnv makes the test binary, started again, a process with one
+// thread in the namespace file it names and the others at home.
+const threadHolderEnv = "NSEXEC_TEST_THREAD_IN"
+
+func init() {
+	// In the helper, keep the main goroutine on the main thread so that
+	// the thread that joins the namespace is another one.
+	if os.Getenv(threadHolderEnv) != "" {
+		runtime.LockOSThread()
+	}
+}
+
+func TestThreadHolderHelper(t *testing.T) {
+	path := os.Getenv(threadHolderEnv)
+	if path == "" {
+		t.Skip("helper process for TestIntegrationDiscoverThread")
+	}
+	ready := make(chan int)
+	go func() {
+		runtime.LockOSThread()
+		f, err := os.Open(path)
+		if err == nil {
+			err = unix.Setns(int(f.Fd()), unix.CLONE_NEWNET)
+		}
+		if err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		ready <- unix.Gettid()
+		select {}
+	}()
+	fmt.Println(<-ready)
+	os.Stdin.Read(make([]byte, 1)) // until the parent closes stdin
+	os.Exit(0)
+}
+
+// TestIntegrationDiscoverThread: a thread that joined another namespace is
+// listed there with its TID, beside the process that made it, and its
+// namespace file enters it.
+func TestIntegrationDiscoverThread(t *testing.T) {
+	pid := unshareSleep(t)
+	id, err := nsexec.Identify(nsexec.Target{Kind: nsexec.PID, Process: pid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestThreadHolderHelper$")
+	cmd.Env = append(os.Environ(), threadHolderEnv+"=/proc/"+strconv.Itoa(pid)+"/ns/net")
+	stdin, _ := cmd.StdinPipe()
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		cmd.Wait()
+	})
+	var tid int
+	if _, err := fmt.Fscan(out, &tid); err != nil {
+		t.Fatalf("helper: %v", err)
+	}
+	all, err := nsexec.Discover()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := find(t, all, id)
+	comm := filepath.Base(os.Args[0])
+	want := []nsexec.Proc{{PID: pid, Comm: "sleep"}, {PID: cmd.Process.Pid, TID: tid, Comm: comm[:min(15, len(comm))]}}
+	if tid == cmd.Process.Pid || len(n.Procs) != 2 || n.Procs[0] != want[0] || n.Procs[1] != want[1] {
+		t.Fatalf("namespace = %+v, want processes %+v", n, want)
+	}
+	target := nsexec.Namespace{ID: id, Inode: id.Ino, Procs: want[1:]}.Target()
+	if target.Kind != nsexec.Path || target.File != fmt.Sprintf("/proc/%d/task/%d/ns/net", cmd.Process.Pid, tid) {
+		t.Errorf("Target() = %+v, want the thread's namespace file", target)
+	}
+	if got, err := nsexec.Identify(target); err != nil || got != id {
+		t.Errorf("Identify(%s) = %+v, %v; want %+v", target, got, err, id)
 	}
 }
