@@ -5,11 +5,13 @@
 //
 // Kernel facilities: a raw ICMP (ICMPv6) socket receives the ICMP errors and
 // echo replies, with kernel receive timestamps (SO_TIMESTAMPNS) and an
-// ICMP type filter; UDP probes leave from an ordinary unconnected UDP socket,
-// ICMP probes from the raw ICMP socket, TCP SYN probes from a raw TCP socket
-// (the source port is held by a bound TCP socket that never listens, so the
-// kernel resets every SYN-ACK: no connection is ever completed). The TTL is
-// set per probe with IP_TTL / IPV6_UNICAST_HOPS.
+// ICMP type filter; UDP probes leave from an ordinary unconnected UDP socket
+// (Paris UDP probes from a raw UDP socket, so that their checksum leaves as
+// written), ICMP probes from the raw ICMP socket, TCP SYN probes from a raw
+// TCP socket (the source port is held by a bound TCP socket that never
+// listens, so the kernel resets every SYN-ACK: no connection is ever
+// completed). The TTL is set per probe with IP_TTL / IPV6_UNICAST_HOPS, and
+// probes carry no Don't Fragment bit, as traceroute's.
 //
 // Privileges: raw sockets need CAP_NET_RAW in the namespace's user
 // namespace; entering another network namespace needs CAP_SYS_ADMIN.

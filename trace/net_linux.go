@@ -43,6 +43,16 @@ type sock struct {
 	rc syscall.RawConn
 }
 
+// noDF lets probes longer than the path MTU go out in fragments, as
+// traceroute's do unless asked for -F: the kernel sets no Don't Fragment
+// bit and does not refuse them.
+func noDF(fd int, v6 bool) error {
+	if v6 {
+		return unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_MTU_DISCOVER, unix.IPV6_PMTUDISC_DONT)
+	}
+	return unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_MTU_DISCOVER, unix.IP_PMTUDISC_DONT)
+}
+
 func newSock(fd int, name string) (*sock, error) {
 	f := os.NewFile(uintptr(fd), name)
 	rc, err := f.SyscallConn()
@@ -169,6 +179,9 @@ func (n *sockNet) openICMP() (*sock, error) {
 	if err == nil {
 		err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1)
 	}
+	if err == nil {
+		err = noDF(fd, n.v6)
+	}
 	if err != nil {
 		unix.Close(fd)
 		return nil, os.NewSyscallError("setsockopt", err)
@@ -180,6 +193,10 @@ func (n *sockNet) openUDP() (*sock, error) {
 	fd, err := unix.Socket(n.family(), unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, os.NewSyscallError("socket", err)
+	}
+	if err := noDF(fd, n.v6); err != nil {
+		unix.Close(fd)
+		return nil, os.NewSyscallError("setsockopt", err)
 	}
 	if err := unix.Bind(fd, sockaddr(n.src, 0)); err != nil {
 		unix.Close(fd)
@@ -213,6 +230,10 @@ func (n *sockNet) openRawUDP() (*sock, error) {
 	}
 	// It is never read: keep what it queues small.
 	unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 0)
+	if err := noDF(fd, n.v6); err != nil {
+		unix.Close(fd)
+		return nil, os.NewSyscallError("setsockopt", err)
+	}
 	return newSock(fd, "udp-raw")
 }
 

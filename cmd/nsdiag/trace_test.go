@@ -58,6 +58,7 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 		{c.Dest6()}, {"-I", c.Dest6()}, {"-T", c.Dest6()},
 		{"-q", "1", "-f", "2", c.Dest4()}, {"-m", "3", c.Dest4()}, {c.Dest4(), "100"},
 		{"-I", c.Dest6(), "10"}, {"-T", c.Dest4(), "100"}, {"-N", "1", "-z", "20", c.Dest6()},
+		{c.Dest4(), "3000"}, {"-I", c.Dest6(), "3000"},
 	}
 	for _, args := range cases {
 		// HERE and NEAR of 100: the defaults, 3 and 10 times a round trip
