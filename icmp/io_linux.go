@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -49,24 +50,54 @@ func (s *socket) close() error {
 }
 
 func (s *socket) send(pkt []byte) error {
-	err := unix.Sendto(s.fd, pkt, 0, s.dest)
-	if err != nil {
-		return os.NewSyscallError("sendmsg", err)
+	_, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(s.fd), uintptr(unsafe.Pointer(&pkt[0])), uintptr(len(pkt)), 0,
+		uintptr(unsafe.Pointer(&s.destRaw)), uintptr(s.destLen))
+	if e != 0 {
+		return os.NewSyscallError("sendmsg", e)
 	}
 	return nil
 }
 
+// rx holds recvmsg's arguments, allocated once: the receive path runs per
+// packet and must not feed the garbage collector.
+type rx struct {
+	hdr  unix.Msghdr
+	iov  unix.Iovec
+	from unix.RawSockaddrAny
+}
+
 // recv reads one datagram; with block it waits up to SO_RCVTIMEO.
+//
+// The call is a raw syscall, unknown to the Go scheduler: a blocking
+// syscall otherwise makes the runtime hand the thread's P to another
+// thread and take it back, a futex round trip or two per packet that
+// costs more than the veth round trip being measured. The wait is bounded
+// by SO_RCVTIMEO (10ms), so the P is never held long.
 func (s *socket) recv(buf, oob []byte, block bool) (int, int, netip.Addr, error) {
 	flags := unix.MSG_DONTWAIT
 	if block {
 		flags = 0
 	}
-	n, oobn, _, from, err := unix.Recvmsg(s.fd, buf, oob, flags)
-	if err != nil {
-		return 0, 0, netip.Addr{}, err
+	r := &s.rx
+	r.iov.Base, r.iov.Len = &buf[0], uint64(len(buf))
+	r.hdr = unix.Msghdr{Name: (*byte)(unsafe.Pointer(&r.from)), Namelen: unix.SizeofSockaddrAny, Iov: &r.iov, Iovlen: 1,
+		Control: &oob[0], Controllen: uint64(len(oob))}
+	n, _, e := unix.RawSyscall(unix.SYS_RECVMSG, uintptr(s.fd), uintptr(unsafe.Pointer(&r.hdr)), uintptr(flags))
+	if e != 0 {
+		return 0, 0, netip.Addr{}, e
 	}
-	return n, oobn, addrOf(from), nil
+	return int(n), int(r.hdr.Controllen), rawAddr(&r.from), nil
+}
+
+// rawAddr reads an IPv4 or IPv6 address out of a raw sockaddr.
+func rawAddr(sa *unix.RawSockaddrAny) netip.Addr {
+	switch sa.Addr.Family {
+	case unix.AF_INET:
+		return netip.AddrFrom4((*unix.RawSockaddrInet4)(unsafe.Pointer(sa)).Addr)
+	case unix.AF_INET6:
+		return netip.AddrFrom16((*unix.RawSockaddrInet6)(unsafe.Pointer(sa)).Addr).Unmap()
+	}
+	return netip.Addr{}
 }
 
 // recvErr reads one message from the error queue; ok is false for a

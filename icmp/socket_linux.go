@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/nsdiag/nsdiag/nsexec"
 	"golang.org/x/net/bpf"
@@ -27,6 +28,10 @@ type socket struct {
 	src      netip.Addr
 	device   string
 	dest     unix.Sockaddr
+	// destRaw is dest as sendto takes it, built once.
+	destRaw unix.RawSockaddrInet6
+	destLen int
+	rx      rx
 }
 
 // openSocket does all namespace-bound work inside cfg.Target: checks the
@@ -47,8 +52,13 @@ func openSocket(cfg *Config) (*socket, error) {
 	}
 	if s.v6 {
 		s.dest = &unix.SockaddrInet6{Addr: cfg.Dest.As16()}
+		s.destRaw = unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: cfg.Dest.As16()}
+		s.destLen = unix.SizeofSockaddrInet6
 	} else {
 		s.dest = &unix.SockaddrInet4{Addr: cfg.Dest.As4()}
+		v4 := (*unix.RawSockaddrInet4)(unsafe.Pointer(&s.destRaw))
+		*v4 = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: cfg.Dest.As4()}
+		s.destLen = unix.SizeofSockaddrInet4
 	}
 	err := nsexec.Do(cfg.Target, func() error {
 		if s.device != "" {
