@@ -20,18 +20,20 @@ const corpusDir = "../../testdata/printer"
 var (
 	variants = []string{"", "-e", "-v", "-q"}
 	extra    = map[string][]string{
-		"ipv4":     {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v", "-vv"},
-		"ipv6":     {"-x", "-e -v", "-vv"},
-		"arp":      {"-xx", "-XX"},
-		"dns":      {"-X", "-vv"},
-		"apps":     {"-vv", "-e -v"},
-		"sll2":     {"-XX", "-e -v"},
-		"live_eth": {"-e -v", "-X", "-ttt", "-vv"},
-		"live_any": {"-e -v", "-tttt"},
-		"vlan":     {"-xx", "-e -v"},
+		"ipv4":            {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v", "-vv"},
+		"ipv6":            {"-x", "-e -v", "-vv"},
+		"arp":             {"-xx", "-XX"},
+		"dns":             {"-X", "-vv"},
+		"apps":            {"-vv", "-e -v"},
+		"sll2":            {"-XX", "-e -v"},
+		"live_eth":        {"-e -v", "-X", "-ttt", "-vv"},
+		"live_any":        {"-e -v", "-tttt"},
+		"live_routed":     {"-vv", "-e -v", "-X"},
+		"live_routed_any": {"-e -v", "-vv"},
+		"vlan":            {"-xx", "-e -v"},
 	}
-	// recorded are pcaps of real traffic made by testdata/printer/live.sh.
-	recorded = []string{"live_eth", "live_any"}
+	// recorded are pcaps of real traffic made by testdata/printer/live*.sh.
+	recorded = []string{"live_eth", "live_any", "live_routed", "live_routed_any"}
 )
 
 // goldenFiles lists every pcap the golden test replays.
