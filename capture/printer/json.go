@@ -4,18 +4,17 @@ package printer
 // link type, lengths, and the main fields of each layer tcpdump would
 // print, plus "summary", the tcpdump line itself.
 func (p *Printer) AppendJSON(dst []byte, pkt *Packet) []byte {
-	// The summary is the line without its timestamp and namespace prefix:
-	// both have their own fields.
-	ts := p.opts.Timestamp
-	p.opts.Timestamp = TimestampNone
+	// The summary is the text output without timestamp, namespace prefix
+	// (both have their own fields) or hex dump; -v's second line stays,
+	// after an escaped newline.
+	ts, hex := p.opts.Timestamp, p.opts.Hex
+	p.opts.Timestamp, p.opts.Hex = TimestampNone, HexNone
 	bare := *pkt
 	bare.NetNS = ""
 	line := p.Append(p.jline[:0], &bare)
-	p.opts.Timestamp = ts
+	p.opts.Timestamp, p.opts.Hex = ts, hex
 	p.jline = line
-	if i := indexByte(line, '\n'); i >= 0 {
-		line = line[:i]
-	}
+	line = line[:len(line)-1]
 	p.b = dst
 	p.s(`{"time":"`)
 	p.b = pkt.Time.UTC().AppendFormat(p.b, "2006-01-02T15:04:05.000000000Z07:00")
@@ -39,15 +38,6 @@ func (p *Printer) AppendJSON(dst []byte, pkt *Packet) []byte {
 	out := p.b
 	p.b = nil
 	return out
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, v := range b {
-		if v == c {
-			return i
-		}
-	}
-	return -1
 }
 
 func (p *Printer) jstr(s string) { p.jstrb([]byte(s)) }

@@ -2,6 +2,7 @@ package printer
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -49,8 +50,8 @@ func FuzzAppend(f *testing.F) {
 			if bytes.Count(out, []byte("\n")) > 1 && p.opts.Hex == HexNone && p.opts.Verbose == 0 && bytes.Contains(out, []byte("\n\n")) {
 				t.Fatalf("empty line in %q", out)
 			}
-			if j := p.AppendJSON(nil, pkt); len(j) == 0 || j[len(j)-1] != '\n' {
-				t.Fatalf("JSON not newline-terminated: %q", j)
+			if j := p.AppendJSON(nil, pkt); len(j) == 0 || j[len(j)-1] != '\n' || !json.Valid(j) {
+				t.Fatalf("invalid JSON line: %q", j)
 			}
 		}
 	})
@@ -105,4 +106,49 @@ func TestNetNSPrefixAndTimestamps(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestAppendJSON(t *testing.T) {
+	ipv4 := ipv4Corpus(t)
+	tests := []struct {
+		name string
+		pkt  Packet
+		want map[string]any
+	}{
+		{"echo", Packet{LinkType: layers.LinkTypeEthernet, Data: ipv4[0].data, NetNS: "ns1"}, map[string]any{
+			"netns": "ns1", "caplen": 98.0, "len": 98.0,
+			"eth":     map[string]any{"src": "02:00:00:00:00:0a", "dst": "02:00:00:00:00:0b", "type": 2048.0},
+			"ip":      map[string]any{"version": 4.0, "src": "10.0.1.254", "dst": "10.0.0.2", "ttl": 64.0, "id": 4660.0, "proto": 1.0, "length": 84.0, "frag_offset": 0.0, "df": false, "mf": false},
+			"icmp":    map[string]any{"type": 8.0, "code": 0.0, "id": 7210.0, "seq": 1.0},
+			"summary": "IP 10.0.1.254 > 10.0.0.2: ICMP echo request, id 7210, seq 1, length 64",
+		}},
+		{"syn", Packet{LinkType: layers.LinkTypeRaw, Data: ipv4[36].data[14:], Interface: "eth0"}, map[string]any{
+			"interface": "eth0",
+			"tcp":       map[string]any{"sport": 45678.0, "dport": 80.0, "seq": 3000000000.0, "ack": 0.0, "flags": "S", "win": 64240.0},
+			"summary":   "IP 10.0.0.1.45678 > 10.0.0.2.80: Flags [S], seq 3000000000, win 64240, options [mss 1460,sackOK,TS val 4096 ecr 0,nop,wscale 7], length 0",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.pkt.Time = corpusTime
+			line := New(Options{Verbose: 0, Hex: HexASCIIFrame}).AppendJSON(nil, &tt.pkt)
+			var got map[string]any
+			if err := json.Unmarshal(line, &got); err != nil {
+				t.Fatalf("%v: %s", err, line)
+			}
+			if got["time"] != "2024-03-09T23:59:58.987654000Z" {
+				t.Errorf("time = %v", got["time"])
+			}
+			for k, want := range tt.want {
+				if g, _ := json.Marshal(got[k]); string(g) != mustJSON(want) {
+					t.Errorf("%s = %s, want %s", k, g, mustJSON(want))
+				}
+			}
+		})
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
