@@ -106,6 +106,7 @@ func matrixEndpoints(c *cli.Context) ([]reach.Endpoint, error) {
 	type named struct {
 		label string
 		t     nsexec.Target
+		found bool // discovered, so it may vanish before it is read
 	}
 	var list []named
 	switch {
@@ -123,7 +124,11 @@ func matrixEndpoints(c *cli.Context) ([]reach.Endpoint, error) {
 				label += fmt.Sprintf("#%d", n.Inode)
 			}
 			seen[label] = true
-			list = append(list, named{label, n.Target()})
+			t := n.Target()
+			if n.Current {
+				t = nsexec.Target{} // no need to enter it
+			}
+			list = append(list, named{label, t, true})
 		}
 	case c.NArg() > 0:
 		for _, a := range c.Args().Slice() {
@@ -131,7 +136,7 @@ func matrixEndpoints(c *cli.Context) ([]reach.Endpoint, error) {
 			if err != nil {
 				return nil, exitWith(2, err)
 			}
-			list = append(list, named{a, t})
+			list = append(list, named{a, t, false})
 		}
 	default:
 		names, err := nsexec.List()
@@ -139,11 +144,8 @@ func matrixEndpoints(c *cli.Context) ([]reach.Endpoint, error) {
 			return nil, err
 		}
 		for _, n := range names {
-			list = append(list, named{n, nsexec.Target{Kind: nsexec.Named, Name: n}})
+			list = append(list, named{n, nsexec.Target{Kind: nsexec.Named, Name: n}, true})
 		}
-	}
-	if len(list) < 2 {
-		return nil, exitWith(2, fmt.Errorf("a matrix needs at least two namespaces, found %d: name them, use --all, or create some with nsdiag ns add", len(list)))
 	}
 	// Entering the namespaces (to read their addresses, then to probe)
 	// needs CAP_SYS_ADMIN: say so once, up front.
@@ -158,10 +160,16 @@ func matrixEndpoints(c *cli.Context) ([]reach.Endpoint, error) {
 	eps := make([]reach.Endpoint, 0, len(list))
 	for _, n := range list {
 		addrs, err := reach.GlobalAddrs(n.t)
+		if n.found && errors.Is(err, nsexec.ErrNotFound) {
+			continue // deleted since it was listed
+		}
 		if err != nil {
 			return nil, fmt.Errorf("addresses of %s: %w", n.label, err)
 		}
 		eps = append(eps, reach.Endpoint{Name: n.label, NS: n.t, Addrs: keepFamily(addrs, c.Bool("4"), c.Bool("6"))})
+	}
+	if len(eps) < 2 {
+		return nil, exitWith(2, fmt.Errorf("a matrix needs at least two namespaces, found %d: name them, use --all, or create some with nsdiag ns add", len(eps)))
 	}
 	return eps, nil
 }
