@@ -82,11 +82,17 @@ func runPing(c *cli.Context) error {
 	}
 	defer p.Close()
 
+	// iputils names an IPv4 target by its canonical name and an IPv6 one
+	// as it was typed.
+	host := res.Canonical
+	if res.Addr.Is6() {
+		host = o.host
+	}
 	var r pingRenderer
 	if o.json {
-		r = newPingJSON(c.App.Writer, res.Canonical, p)
+		r = newPingJSON(c.App.Writer, host, p)
 	} else {
-		r = newPingText(c.App.Writer, c.App.ErrWriter, &o, res.Canonical, p, loadOwners(c))
+		r = newPingText(c.App.Writer, c.App.ErrWriter, &o, host, p, loadOwners(c))
 	}
 	// The socket is open and the owners are read: nothing else needs
 	// privilege.

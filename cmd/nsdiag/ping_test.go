@@ -94,7 +94,7 @@ var pingLineKinds = []struct {
 	re   *regexp.Regexp
 }{
 	{"header", regexp.MustCompile(`^PING \S+ \([0-9.]+\) (from \S+ \S*: )?\d+\(\d+\) bytes of data\.$`)},
-	{"header6", regexp.MustCompile(`^PING \S+\(\S+\) (from \S+ \S*: )?\d+ data bytes$`)},
+	{"header6", regexp.MustCompile(`^PING \S+\(\S+( \(\S+\))?\) (from \S+ \S*: )?\d+ data bytes$`)},
 	{"reply", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?\d+ bytes from \S+( \(\S+\))?: icmp_seq=\d+( ttl=\d+)?( time=\d+(\.\d+)? ms)?( \(DUP!\))?$`)},
 	{"error", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?From \S+ icmp_seq=\d+ [A-Z].*$`)},
 	{"noanswer", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?no answer yet for icmp_seq=\d+$`)},
@@ -172,7 +172,7 @@ func TestIntegrationPingGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(hostsDir) })
-	if err := os.WriteFile(filepath.Join(hostsDir, "hosts"), []byte("10.0.0.2 peer.lab peer\n10.0.0.1 me.lab\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(hostsDir, "hosts"), []byte("10.0.0.2 peer.lab peer\n10.0.0.1 me.lab\nfd00::2 peer6.lab peer6\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
@@ -185,6 +185,7 @@ func TestIntegrationPingGolden(t *testing.T) {
 		{"options after host", pair.A.Name, []string{pair.B4, "-c", "2", "-i", "0.1"}},
 		{"ipv6", pair.A.Name, []string{"-c", "2", "-i", "0.1", pair.B6}},
 		{"host name from /etc/netns", pair.A.Name, []string{"-c", "2", "-i", "0.1", "peer"}},
+		{"ipv6 host name", pair.A.Name, []string{"-c", "1", "peer6"}},
 		{"small packets are not timed", pair.A.Name, []string{"-c", "2", "-i", "0.1", "-s", "8", pair.B4}},
 		{"large packets", pair.A.Name, []string{"-c", "1", "-s", "1400", pair.B4}},
 		{"quiet", pair.A.Name, []string{"-q", "-c", "3", "-i", "0.05", pair.B4}},
