@@ -148,7 +148,10 @@ func FuzzParseICMPv4(f *testing.F) {
 		if err == nil && m.isError(false) && len(m.Quoted.L4) > len(b) {
 			t.Fatalf("quoted transport longer than the packet")
 		}
-		parseTCPAnswer(b, 1, 2)
+		for _, mt := range fuzzMatchers(false) {
+			mt.fromICMP(b, netip.Addr{})
+			mt.fromTCP(b, netip.Addr{})
+		}
 	})
 }
 
@@ -166,5 +169,25 @@ func FuzzParseICMPv6(f *testing.F) {
 		if err == nil && m.isError(true) && len(m.Quoted.L4) > len(b) {
 			t.Fatalf("quoted transport longer than the packet")
 		}
+		for _, mt := range fuzzMatchers(true) {
+			mt.fromICMP(b, netip.MustParseAddr("fd00:2::2"))
+			mt.fromTCP(b, netip.MustParseAddr("fd00:5::2"))
+		}
 	})
+}
+
+// fuzzMatchers are matchers of every method for the fuzz seeds' addresses
+// and ports, so that fuzzing reaches the reading of quoted headers.
+func fuzzMatchers(v6 bool) []matcher {
+	dst := netip.MustParseAddr("10.0.5.2")
+	if v6 {
+		dst = netip.MustParseAddr("fd00:5::2")
+	}
+	var out []matcher
+	for _, m := range []Method{UDP, ICMP, TCP} {
+		for _, paris := range []bool{false, true} {
+			out = append(out, matcher{method: m, paris: paris, v6: v6, dst: dst, port: 33434, sport: 40000, echoID: 0x4242})
+		}
+	}
+	return out
 }
