@@ -22,6 +22,7 @@ var commands []*cli.Command
 func register(c *cli.Command) { commands = append(commands, c) }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
+	var notFound error
 	sort.Slice(commands, func(i, j int) bool { return commands[i].Name < commands[j].Name })
 	app := &cli.App{
 		Name:                 "nsdiag",
@@ -35,6 +36,19 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand:      false,
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
 			return usageError(c, err)
+		},
+		// urfave/cli would print its own message and exit 3 from inside
+		// Run; nsdiag reports every error itself, one line, usage errors 2.
+		ExitErrHandler: func(*cli.Context, error) {},
+		CommandNotFound: func(c *cli.Context, name string) {
+			notFound = exitWith(2, fmt.Errorf("unknown command %q; see %s help", name, c.App.Name))
+		},
+		After: func(*cli.Context) error { return notFound },
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return exitWith(2, fmt.Errorf("unknown command %q; see nsdiag help", c.Args().First()))
+			}
+			return cli.ShowAppHelp(c)
 		},
 	}
 	for _, c := range app.Commands {
