@@ -251,7 +251,7 @@ func TestCooked(t *testing.T) {
 func TestLongProgramsJumpFar(t *testing.T) {
 	// Enough hosts that conditional jumps exceed 255 instructions.
 	var parts []string
-	for n := 1; n <= 60; n++ {
+	for n := 1; n <= 150; n++ {
 		parts = append(parts, "host 10.0.1."+itoa(n))
 	}
 	expr := strings.Join(parts, " or ")
@@ -259,12 +259,12 @@ func TestLongProgramsJumpFar(t *testing.T) {
 	if len(prog) < 256 {
 		t.Fatalf("program has %d instructions; the test needs more than 255", len(prog))
 	}
-	i := ip4("10.0.0.9", "10.0.1.60", layers.IPProtocolUDP)
+	i := ip4("10.0.0.9", "10.0.1.150", layers.IPProtocolUDP)
 	pkt := ser(t, eth(macA, macB, layers.EthernetTypeIPv4), i, udp(1, 2, i))
 	if !runVM(t, prog, pkt) {
 		t.Error("last host of a long or-chain not matched")
 	}
-	i = ip4("10.0.0.9", "10.0.1.61", layers.IPProtocolUDP)
+	i = ip4("10.0.0.9", "10.0.1.151", layers.IPProtocolUDP)
 	if runVM(t, prog, ser(t, eth(macA, macB, layers.EthernetTypeIPv4), i, udp(1, 2, i))) {
 		t.Error("host outside the chain matched")
 	}

@@ -3,7 +3,6 @@ package filter
 import (
 	"errors"
 	"fmt"
-	"sort"
 )
 
 // The optimizer does what libpcap's does to the programs that matter:
@@ -213,8 +212,11 @@ func optimize(root *block, sx *symExec) *block {
 				b.jt, b.jf = skip(b.jt), skip(b.jf)
 			}
 		}
-		var merged bool
+		var merged, moved bool
 		if root, merged = intern(root); merged {
+			changed = true
+		}
+		if root, moved = pullups(root); moved {
 			changed = true
 		}
 		if !changed {
@@ -325,16 +327,9 @@ var errTooLong = errors.New("expression too complex: program longer than 4096 in
 // layout orders blocks topologically and emits instructions, inserting an
 // unconditional jump after a block whose conditional jump is too far.
 func layout(root *block) ([]insn, error) {
-	order := map[*block]float64{}
 	var fixups int
 	for {
 		blocks := reachable(root)
-		for _, b := range blocks {
-			if _, ok := order[b]; !ok {
-				order[b] = float64(b.id)
-			}
-		}
-		sort.SliceStable(blocks, func(i, j int) bool { return order[blocks[i]] > order[blocks[j]] })
 		// A statements-only block falls through to its successor when that
 		// comes next, else it ends with a jump.
 		size := func(i int) int {
@@ -359,10 +354,9 @@ func layout(root *block) ([]insn, error) {
 				continue
 			}
 			end := pos[b] + len(b.stmts) + 1
-			for i, succ := range []**block{&b.jt, &b.jf} {
+			for _, succ := range []**block{&b.jt, &b.jf} {
 				if pos[*succ]-end > 255 {
-					ja := &block{ja: true, jt: *succ, jf: *succ, id: -1}
-					order[ja] = order[b] - 1e-3*float64(i+1)
+					ja := &block{ja: true, jt: *succ, jf: *succ, id: b.id}
 					*succ = ja
 					far = true
 					fixups++
