@@ -126,6 +126,16 @@ var (
 	ErrNetnsGone     = errors.New("network namespace gone")
 )
 
+// goneError is a capture's end because what it watched went away: Error
+// is the one line to print, and errors.Is matches the sentinel.
+type goneError struct {
+	msg  string
+	kind error
+}
+
+func (e *goneError) Error() string { return e.msg }
+func (e *goneError) Unwrap() error { return e.kind }
+
 // LinkTypeName returns the name and description tcpdump prints for a link
 // type ("EN10MB", "Ethernet").
 func LinkTypeName(lt layers.LinkType) (name, desc string) {

@@ -49,9 +49,11 @@ func setupRing(fd, size, reserve int, timeoutMS int) (*ring, error) {
 	}
 	// A block must hold the largest packet (64 KiB GSO frames on veth plus
 	// headers); several blocks let the kernel fill one while we read
-	// another.
-	blockSize := 1 << 17
-	for blockSize*4 > size && blockSize > 1<<16 {
+	// another. Each block handed over costs a wakeup, so blocks are as
+	// large as libpcap's (512 KiB for the default snap length) as long
+	// as the ring keeps at least eight of them.
+	blockSize := 1 << 19
+	for blockSize*8 > size && blockSize > 1<<16 {
 		blockSize >>= 1
 	}
 	blocks := size / blockSize

@@ -22,9 +22,8 @@ const pollInterval = 200 * time.Millisecond
 // copy what you keep. The returned Stats are complete in every case.
 func (s *Source) Run(ctx context.Context, fn func(*Packet) error) (Stats, error) {
 	stop := context.AfterFunc(ctx, func() {
-		var one [8]byte
-		one[0] = 1
-		unix.Write(s.wake, one[:])
+		// A deadline in the past wakes a wait at once.
+		s.file.SetReadDeadline(time.Unix(1, 0))
 	})
 	defer stop()
 	err := s.loop(ctx, fn)
@@ -118,45 +117,48 @@ func (s *Source) wanted(sll *unix.RawSockaddrLinklayer) bool {
 	return true
 }
 
-// wait sleeps until the kernel hands over a block, the context ends (the
-// eventfd), or pollInterval passes.
+// wait sleeps until the kernel hands over a block, the socket reports an
+// error, the context ends (its deadline is moved to the past) or
+// pollInterval passes.
 func (s *Source) wait() error {
-	fds := []unix.PollFd{{Fd: int32(s.fd), Events: unix.POLLIN | unix.POLLERR}, {Fd: int32(s.wake), Events: unix.POLLIN}}
-	_, err := unix.Poll(fds, int(pollInterval/time.Millisecond))
-	if err != nil && !errors.Is(err, unix.EINTR) {
-		return os.NewSyscallError("poll", err)
+	s.file.SetReadDeadline(time.Now().Add(pollInterval))
+	soerr, woken := 0, false
+	err := s.raw.Read(func(uintptr) bool {
+		if s.ring.ready() {
+			return true
+		}
+		// Woken without a block: the kernel may have set an error
+		// (ENETDOWN when the interface goes away).
+		if woken {
+			soerr, _ = unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR)
+		}
+		woken = true
+		return soerr != 0
+	})
+	if soerr != 0 {
+		return s.socketError(unix.Errno(soerr))
 	}
-	if fds[1].Revents != 0 {
-		return context.Canceled
-	}
-	if fds[0].Revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0 {
-		return s.socketError()
+	if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("wait for packets on %s in %s: %w", s.ifname, s.cfg.Netns.Label(), err)
 	}
 	return nil
 }
 
-// socketError explains why poll reported an error on the socket: the
-// kernel sets ENETDOWN when the bound interface goes down or is deleted.
-func (s *Source) socketError() error {
-	soerr, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR)
-	if err != nil {
-		return fmt.Errorf("capture on %s in %s: %w", s.ifname, s.cfg.Netns.Label(), os.NewSyscallError("getsockopt SO_ERROR", err))
-	}
-	if soerr == 0 {
-		return nil
-	}
-	if unix.Errno(soerr) == unix.ENETDOWN || unix.Errno(soerr) == unix.ENXIO || unix.Errno(soerr) == unix.ENODEV {
+// socketError explains an error the kernel set on the socket: ENETDOWN
+// when the bound interface goes down or is deleted.
+func (s *Source) socketError(soerr unix.Errno) error {
+	if soerr == unix.ENETDOWN || soerr == unix.ENXIO || soerr == unix.ENODEV {
 		if err := s.checkNetns(); err != nil {
 			return err
 		}
 		_, err := s.ifName(s.ifindex)
 		gone := errors.Is(err, unix.ENODEV)
 		if gone {
-			return fmt.Errorf("interface %s disappeared from %s: %w", s.ifname, s.cfg.Netns.Label(), ErrInterfaceGone)
+			return &goneError{fmt.Sprintf("interface %s disappeared from %s", s.ifname, s.cfg.Netns.Label()), ErrInterfaceGone}
 		}
-		return fmt.Errorf("interface %s in %s went down: %w", s.ifname, s.cfg.Netns.Label(), ErrInterfaceGone)
+		return &goneError{fmt.Sprintf("interface %s in %s went down", s.ifname, s.cfg.Netns.Label()), ErrInterfaceGone}
 	}
-	return fmt.Errorf("capture on %s in %s: %w", s.ifname, s.cfg.Netns.Label(), unix.Errno(soerr))
+	return fmt.Errorf("capture on %s in %s: %w", s.ifname, s.cfg.Netns.Label(), soerr)
 }
 
 // checkNetns ends the capture when its namespace's name is removed (ip
@@ -169,7 +171,7 @@ func (s *Source) checkNetns() error {
 	}
 	id, err := nsexec.Identify(t)
 	if err != nil || id != s.nsID {
-		return fmt.Errorf("%s was deleted: %w", t.Label(), ErrNetnsGone)
+		return &goneError{fmt.Sprintf("%s was deleted", t.Label()), ErrNetnsGone}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -17,9 +18,12 @@ import (
 
 // Source is a live capture in one namespace. Open it, Run it once, Close it.
 type Source struct {
-	cfg      Config
-	fd       int
-	wake     int // eventfd that interrupts poll when the context ends
+	cfg Config
+	fd  int
+	// file wraps fd so that waiting for the ring parks the goroutine in
+	// the runtime's netpoller, not a thread in a blocking poll(2).
+	file     *os.File
+	raw      syscall.RawConn
 	ring     *ring
 	linkType layers.LinkType
 	cooked   int // cooked header length written in front of each packet; 0 for none
@@ -46,7 +50,7 @@ func Open(cfg Config) (*Source, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 50 * time.Millisecond
 	}
-	s := &Source{cfg: cfg, fd: -1, wake: -1}
+	s := &Source{cfg: cfg, fd: -1}
 	if !cfg.Netns.IsCurrent() {
 		f, err := nsexec.Open(cfg.Netns)
 		if err != nil {
@@ -104,9 +108,14 @@ func (s *Source) open() error {
 	if !any {
 		ifc, err := net.InterfaceByName(name)
 		if err != nil {
-			return fmt.Errorf("%s: no such device in %s; list them with nsdiag exec -n %s ip link (or -i any)", name, s.cfg.Netns.Label(), s.cfg.Netns.String())
+			return fmt.Errorf("%s: no such device in %s; list them with %s (or capture on -i any)", name, s.cfg.Netns.Label(), ipCommand(s.cfg.Netns, "link"))
 		}
 		s.ifindex = ifc.Index
+		if ifc.Flags&net.FlagUp == 0 {
+			// Bound to a down interface, the socket would only report
+			// ENETDOWN later; tcpdump refuses at once, and so do we.
+			return fmt.Errorf("%s: that device is not up in %s; bring it up with %s", name, s.cfg.Netns.Label(), upHint(s.cfg.Netns, name))
+		}
 		if ifc.Index != loIndex {
 			loIndex = 0
 		}
@@ -126,7 +135,7 @@ func (s *Source) open() error {
 			s.cooked, sockType = sll1HdrLen, unix.SOCK_DGRAM
 		}
 	}
-	s.fd, err = unix.Socket(unix.AF_PACKET, sockType|unix.SOCK_CLOEXEC, 0)
+	s.fd, err = unix.Socket(unix.AF_PACKET, sockType|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
 	if err != nil {
 		if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
 			return fmt.Errorf("open packet socket in %s: capturing needs CAP_NET_RAW: run as root or grant it with setcap cap_net_raw,cap_sys_admin+ep: %w", s.cfg.Netns.Label(), err)
@@ -156,12 +165,17 @@ func (s *Source) open() error {
 	}
 	if err := unix.Bind(s.fd, &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: s.ifindex}); err != nil {
 		if errors.Is(err, unix.ENETDOWN) {
-			return fmt.Errorf("%s in %s is down; bring it up with nsdiag exec -n %s ip link set %s up", name, s.cfg.Netns.Label(), s.cfg.Netns.String(), name)
+			return fmt.Errorf("%s: that device is not up in %s; bring it up with %s", name, s.cfg.Netns.Label(), upHint(s.cfg.Netns, name))
 		}
 		return fmt.Errorf("bind packet socket to %s in %s: %w", name, s.cfg.Netns.Label(), err)
 	}
-	if s.wake, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK); err != nil {
-		return os.NewSyscallError("eventfd", err)
+	// A goroutine blocked in poll(2) holds a thread in a syscall, and the
+	// runtime's monitor then wakes every 20µs to take its processor back:
+	// under a flood that costs more CPU than the capture itself. The
+	// netpoller waits with epoll on an idle thread instead.
+	s.file = os.NewFile(uintptr(s.fd), "packet socket")
+	if s.raw, err = s.file.SyscallConn(); err != nil {
+		return fmt.Errorf("packet socket: %w", err)
 	}
 	return nil
 }
@@ -282,11 +296,10 @@ func (s *Source) Close() error {
 		if s.ring != nil {
 			s.ring.close()
 		}
-		if s.fd >= 0 {
+		if s.file != nil {
+			s.file.Close()
+		} else if s.fd >= 0 {
 			unix.Close(s.fd)
-		}
-		if s.wake >= 0 {
-			unix.Close(s.wake)
 		}
 		if s.nsfile != nil {
 			s.nsfile.Close()
@@ -294,5 +307,18 @@ func (s *Source) Close() error {
 	})
 	return nil
 }
+
+// ipCommand spells an iproute2 command for t, to quote in hints.
+func ipCommand(t nsexec.Target, args string) string {
+	switch t.Kind {
+	case nsexec.Current:
+		return "ip " + args
+	case nsexec.Named:
+		return "ip -n " + t.Name + " " + args
+	}
+	return "nsenter --net=" + t.Path() + " ip " + args
+}
+
+func upHint(t nsexec.Target, dev string) string { return ipCommand(t, "link set "+dev+" up") }
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
