@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -51,11 +52,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			return cli.ShowAppHelp(c)
 		},
 	}
-	for _, c := range app.Commands {
-		if c.OnUsageError == nil {
-			c.OnUsageError = func(c *cli.Context, err error, _ bool) error { return usageError(c, err) }
-		}
-	}
+	setUsageErrors(app.Commands)
 	return app
 }
 
@@ -107,10 +104,33 @@ func report(w io.Writer, err error) int {
 	return status
 }
 
-func usageError(c *cli.Context, err error) error {
-	name := "nsdiag"
-	if c != nil && c.Command != nil && c.Command.Name != "" {
-		name += " " + c.Command.FullName()
+// setUsageErrors gives every command, nested ones too, nsdiag's one-line
+// usage error instead of urfave/cli's full help page.
+func setUsageErrors(cmds []*cli.Command) {
+	for _, c := range cmds {
+		if c.OnUsageError == nil {
+			c.OnUsageError = func(c *cli.Context, err error, _ bool) error { return usageError(c, err) }
+		}
+		setUsageErrors(c.Subcommands)
 	}
-	return exitWith(2, fmt.Errorf("%v; see %s --help", err, name))
+}
+
+func usageError(c *cli.Context, err error) error {
+	return exitWith(2, fmt.Errorf("%v; see %s --help", err, commandPath(c)))
+}
+
+// commandPath names the command a context runs, as typed: "nsdiag ns add".
+func commandPath(c *cli.Context) string {
+	path := []string{}
+	if c != nil {
+		for _, x := range c.Lineage() {
+			if x.Command != nil && x.Command.Name != "" && (len(path) == 0 || path[0] != x.Command.Name) {
+				path = append([]string{x.Command.Name}, path...)
+			}
+		}
+	}
+	if len(path) == 0 || path[0] != "nsdiag" {
+		path = append([]string{"nsdiag"}, path...)
+	}
+	return strings.Join(path, " ")
 }
