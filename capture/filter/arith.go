@@ -13,14 +13,6 @@ type arth struct {
 
 func constArth(v uint32) arth { return arth{isConst: true, v: v} }
 
-// materialize returns statements that put the value in A.
-func (a arth) materialize() []insn {
-	if a.isConst {
-		return []insn{stmt(clsLD|modeIMM, a.v)}
-	}
-	return a.stmts
-}
-
 var aluOps = map[string]uint16{
 	"+": aluADD, "-": aluSUB, "*": aluMUL, "/": aluDIV, "%": aluMOD,
 	"&": aluAND, "|": aluOR, "^": aluXOR, "<<": aluLSH, ">>": aluRSH,

@@ -260,6 +260,13 @@ func corpusFrames(t testing.TB) [][]byte {
 	for _, n := range []int{7, 13, 14, 20, 30, 34, 36, 38, 40, 47} {
 		add(append([]byte(nil), full[:n]...))
 	}
+	// Cut between the addresses and inside the ports, where the order of
+	// loads decides (libpcap's pullups reorder them).
+	i = ip4("8.8.8.8", "10.0.0.1", layers.IPProtocolUDP)
+	dns := ser(t, eth(macB, macA, layers.EthernetTypeIPv4), i, udp(53, 80, i), payload(20))
+	for _, n := range []int{31, 33, 35, 37} {
+		add(append([]byte(nil), dns[:n]...))
+	}
 	full6 := ser(t, eth(macA, macB, layers.EthernetTypeIPv6), v, udp(7, 53, v))
 	for _, n := range []int{20, 40, 54, 56, 58} {
 		add(append([]byte(nil), full6[:n]...))

@@ -110,6 +110,43 @@ func TestAcceptTable(t *testing.T) {
 	}
 }
 
+func TestOptions(t *testing.T) {
+	i := ip4("10.0.0.7", "10.0.0.255", layers.IPProtocolUDP)
+	bcast := ser(t, eth(macA, macBC, layers.EthernetTypeIPv4), i, udp(138, 138, i))
+	mask24 := Options{Netmask: net.IPv4Mask(255, 255, 255, 0)}
+	if !runVM(t, mustCompile(t, "ip broadcast", mask24), bcast) {
+		t.Error("ip broadcast with a /24 netmask missed 10.0.0.255")
+	}
+	if runVM(t, mustCompile(t, "ip broadcast", Options{Netmask: net.IPv4Mask(255, 255, 0, 0)}), bcast) {
+		t.Error("ip broadcast with a /16 netmask matched 10.0.0.255")
+	}
+	// Snaplen is the accept return value.
+	vm, err := bpf.NewVM(mustCompile(t, "udp", Options{Snaplen: 96}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := vm.Run(bcast); n != 96 {
+		t.Errorf("accepted packet returned %d, want the snaplen 96", n)
+	}
+	// Raw IP links: the version nibble stands in for the EtherType.
+	raw, _ := convert(bcast, layers.LinkTypeRaw, 0)
+	lt, err := ParseLinkType("raw")
+	if err != nil || lt != layers.LinkTypeRaw {
+		t.Fatalf("ParseLinkType(raw) = %v, %v", lt, err)
+	}
+	if !runVM(t, mustCompile(t, "udp port 138 and host 10.0.0.7", Options{LinkType: lt}), raw) {
+		t.Error("raw IPv4 packet not matched")
+	}
+	if _, err := ParseLinkType("IEEE802_11"); err == nil {
+		t.Error("ParseLinkType accepted 802.11")
+	}
+	// inbound needs a cooked header, or a live socket's ancillary data.
+	if _, err := Compile("inbound", Options{}); err == nil {
+		t.Error("inbound compiled for Ethernet files")
+	}
+	mustCompile(t, "inbound", Options{Live: true})
+}
+
 func TestRejectedList(t *testing.T) {
 	haveTcpdump := exec.Command("tcpdump", "--version").Run() == nil
 	for _, expr := range readList(t, "rejected.txt") {

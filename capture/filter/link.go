@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gopacket/gopacket/layers"
 )
@@ -178,4 +179,24 @@ func fixCooked(prog []insn, k linkKind) error {
 		}
 	}
 	return nil
+}
+
+// ParseLinkType maps a tcpdump -y name (EN10MB, LINUX_SLL, LINUX_SLL2, RAW,
+// IPV4, IPV6; any case) to its link type.
+func ParseLinkType(name string) (layers.LinkType, error) {
+	switch strings.ToUpper(name) {
+	case "EN10MB", "ETHERNET":
+		return layers.LinkTypeEthernet, nil
+	case "LINUX_SLL":
+		return layers.LinkTypeLinuxSLL, nil
+	case "LINUX_SLL2":
+		return layers.LinkTypeLinuxSLL2, nil
+	case "RAW":
+		return layers.LinkTypeRaw, nil
+	case "IPV4":
+		return layers.LinkTypeIPv4, nil
+	case "IPV6":
+		return layers.LinkTypeIPv6, nil
+	}
+	return 0, fmt.Errorf("unknown link type %q: use EN10MB, LINUX_SLL, LINUX_SLL2, RAW, IPV4 or IPV6", name)
 }

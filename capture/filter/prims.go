@@ -40,13 +40,6 @@ func (c *compiler) fail(format string, args ...any) {
 	panic(compileError{&SyntaxError{Expr: c.expr, Pos: c.pos, Msg: fmt.Sprintf(format, args...)}})
 }
 
-// ipProtoQuals are the protocol words that name an IP payload protocol.
-var ipProtoQuals = map[string]bool{
-	"tcp": true, "udp": true, "sctp": true, "icmp": true, "icmp6": true,
-	"igmp": true, "igrp": true, "pim": true, "vrrp": true, "carp": true,
-	"ah": true, "esp": true,
-}
-
 // host generates gen_host: an IPv4 address or network on ip, arp and rarp.
 func (c *compiler) host(addr, mask uint32, q qual) bexpr {
 	typ := "host"
@@ -71,9 +64,6 @@ func (c *compiler) host(addr, mask uint32, q qual) bexpr {
 		c.fail("link-layer modifier applied to %s", typ)
 	case "ip6":
 		c.fail("'ip6' modifier applied to ip %s", typ)
-	}
-	if ipProtoQuals[q.proto] {
-		c.fail("'%s' modifier applied to %s", q.proto, typ)
 	}
 	c.fail("'%s' modifier applied to %s", q.proto, typ)
 	return nil
@@ -170,10 +160,8 @@ func (c *compiler) ehost(mac net.HardwareAddr, dir string) bexpr {
 
 // ipfrag is true for unfragmented packets and first fragments.
 func (c *compiler) ipfrag() bexpr {
-	return not(cmpOp(szH, c.offNL+6, jmpJSET, 0x1fff))
+	return not(cmp(szH, c.offNL+6, jmpJSET, 0x1fff))
 }
-
-func cmpOp(size uint16, off uint32, jop uint16, v uint32) bexpr { return cmp(size, off, jop, v) }
 
 // transport loads a field of the IPv4 payload, behind the header length.
 func (c *compiler) transportLoad(size uint16, off uint32) []insn {
