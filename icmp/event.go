@@ -65,7 +65,9 @@ func (e *ICMPError) Text() string {
 }
 
 // LocalError is a send that failed in this host (EMSGSIZE, ENETUNREACH,
-// ...); the request still counts as transmitted, as in iputils.
+// ...); the request still counts as transmitted, as in iputils. Errors
+// read from the error queue (Queue) count in Stats.Errors, sendto
+// failures do not, as in iputils.
 type LocalError struct {
 	Seq uint16
 	Err error

@@ -198,11 +198,11 @@ func (r *run) pinger(now time.Time) (time.Duration, error) {
 		return floodInterval, nil
 	default:
 		// A hard local error: iputils pretends the request was sent and
-		// reports why it was not.
+		// reports why it was not; only an ICMP error queued with it
+		// counts among the errors.
 		r.drainErrors()
 		r.tr.sent(seq)
 		r.stats.Transmitted++
-		r.stats.Errors++
 		r.evLocal = LocalError{Seq: seq, Err: err, At: time.Now()}
 		r.emit(&r.evLocal)
 		return max(r.p.interval, floodInterval), nil

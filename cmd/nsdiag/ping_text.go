@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nsdiag/nsdiag/icmp"
@@ -117,13 +119,27 @@ func (t *pingText) event(ev icmp.Event) {
 func localErrorText(e *icmp.LocalError, v6 bool) string {
 	switch {
 	case !e.Queue:
-		return fmt.Sprintf("ping: %v", e.Err)
+		return "ping: sendmsg: " + strerror(e.Err)
 	case e.MTU != 0 && v6:
 		return fmt.Sprintf("ping: local error: message too long, mtu: %d", e.MTU)
 	case e.MTU != 0:
 		return fmt.Sprintf("ping: local error: message too long, mtu=%d", e.MTU)
 	}
-	return fmt.Sprintf("ping: local error: %v", e.Err)
+	return "ping: local error: " + strerror(e.Err)
+}
+
+// strerror spells a system error as C's strerror does ("Network is
+// unreachable"), the way iputils prints it; Go's are lower case.
+func strerror(err error) string {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return err.Error()
+	}
+	s := errno.Error()
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func (t *pingText) reply(e *icmp.Reply) {
