@@ -69,6 +69,14 @@ type Config struct {
 	// raised to the least the method needs. TCP SYNs are always their
 	// headers (IP header + 40), as with traceroute -T.
 	PacketLen int
+	// Source is the address probes leave from (traceroute -s); zero lets
+	// the kernel choose.
+	Source netip.Addr
+	// Device binds the sockets to one interface (traceroute -i).
+	Device string
+	// TOS is the IPv4 type of service or IPv6 traffic class (traceroute
+	// -t).
+	TOS int
 	// Paris keeps every probe of the trace in one flow (constant
 	// addresses, ports, protocol and ICMP checksum), so that per-flow load
 	// balancers send them all down one path; probes are told apart by the
@@ -197,6 +205,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("port %d out of range 1-65535", c.Port)
 	case c.PacketLen > MaxPacketLen:
 		return fmt.Errorf("too big packetlen %d specified", c.PacketLen)
+	case c.TOS < 0 || c.TOS > 255:
+		return fmt.Errorf("TOS %d out of range 0-255", c.TOS)
 	case c.Wait.Max < 0 || c.SendWait < 0:
 		return fmt.Errorf("wait times cannot be negative")
 	}

@@ -82,7 +82,7 @@ func openNet(c Config) (_ *sockNet, err error) {
 	}()
 	where := c.Target.Label()
 	err = nsexec.Do(c.Target, func() error {
-		if n.src, err = sourceFor(n.dst, c.Port); err != nil {
+		if n.src, err = n.source(); err != nil {
 			return fmt.Errorf("find a route to %s in %s: %w", n.dst, where, err)
 		}
 		if n.icmp, err = n.openICMP(); err != nil {
@@ -129,19 +129,29 @@ func (n *sockNet) family() int {
 	return unix.AF_INET
 }
 
-// sourceFor asks the kernel which source address reaches dst, by
-// connecting a UDP socket (no packet is sent).
-func sourceFor(dst netip.Addr, port int) (netip.Addr, error) {
-	af := unix.AF_INET
-	if dst.Is6() {
-		af = unix.AF_INET6
+// source is the address probes leave from: Config.Source, or the one the
+// kernel picks for dst (through Config.Device), learnt by connecting a UDP
+// socket, which sends nothing. Checksums cover it, so the raw sockets are
+// bound to it.
+func (n *sockNet) source() (netip.Addr, error) {
+	if n.c.Source.IsValid() {
+		src := n.c.Source.Unmap()
+		if src.Is6() != n.v6 {
+			return netip.Addr{}, fmt.Errorf("source %s and destination %s are of different families", src, n.dst)
+		}
+		return src, nil
 	}
-	fd, err := unix.Socket(af, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	fd, err := unix.Socket(n.family(), unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return netip.Addr{}, os.NewSyscallError("socket", err)
 	}
 	defer unix.Close(fd)
-	if err := unix.Connect(fd, sockaddr(dst, port)); err != nil {
+	if n.c.Device != "" {
+		if err := unix.BindToDevice(fd, n.c.Device); err != nil {
+			return netip.Addr{}, fmt.Errorf("bind to device %s: %w", n.c.Device, err)
+		}
+	}
+	if err := unix.Connect(fd, sockaddr(n.dst, n.c.Port)); err != nil {
 		return netip.Addr{}, err
 	}
 	sa, err := unix.Getsockname(fd)
@@ -150,6 +160,42 @@ func sourceFor(dst netip.Addr, port int) (netip.Addr, error) {
 	}
 	a, _ := addrPort(sa)
 	return a, nil
+}
+
+// setup readies a new socket: bound to the interface asked for and to the
+// source address; for sockets that send probes, no Don't Fragment bit and
+// the TOS (traffic class) asked for. It closes fd on failure.
+func (n *sockNet) setup(fd int, sends bool) error {
+	err := func() error {
+		if n.c.Device != "" {
+			if err := unix.BindToDevice(fd, n.c.Device); err != nil {
+				return fmt.Errorf("bind to device %s: %w", n.c.Device, err)
+			}
+		}
+		if err := unix.Bind(fd, sockaddr(n.src, 0)); err != nil {
+			return os.NewSyscallError("bind", err)
+		}
+		if !sends {
+			return nil
+		}
+		if err := noDF(fd, n.v6); err != nil {
+			return os.NewSyscallError("setsockopt", err)
+		}
+		if n.c.TOS != 0 {
+			level, opt := unix.IPPROTO_IP, unix.IP_TOS
+			if n.v6 {
+				level, opt = unix.IPPROTO_IPV6, unix.IPV6_TCLASS
+			}
+			if err := unix.SetsockoptInt(fd, level, opt, n.c.TOS); err != nil {
+				return os.NewSyscallError("setsockopt", err)
+			}
+		}
+		return nil
+	}()
+	if err != nil {
+		unix.Close(fd)
+	}
+	return err
 }
 
 func (n *sockNet) openICMP() (*sock, error) {
@@ -179,12 +225,12 @@ func (n *sockNet) openICMP() (*sock, error) {
 	if err == nil {
 		err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1)
 	}
-	if err == nil {
-		err = noDF(fd, n.v6)
-	}
 	if err != nil {
 		unix.Close(fd)
 		return nil, os.NewSyscallError("setsockopt", err)
+	}
+	if err := n.setup(fd, n.c.Method == ICMP); err != nil {
+		return nil, err
 	}
 	return newSock(fd, "icmp")
 }
@@ -194,13 +240,8 @@ func (n *sockNet) openUDP() (*sock, error) {
 	if err != nil {
 		return nil, os.NewSyscallError("socket", err)
 	}
-	if err := noDF(fd, n.v6); err != nil {
-		unix.Close(fd)
-		return nil, os.NewSyscallError("setsockopt", err)
-	}
-	if err := unix.Bind(fd, sockaddr(n.src, 0)); err != nil {
-		unix.Close(fd)
-		return nil, os.NewSyscallError("bind", err)
+	if err := n.setup(fd, true); err != nil {
+		return nil, err
 	}
 	sa, err := unix.Getsockname(fd)
 	if err != nil {
@@ -230,9 +271,8 @@ func (n *sockNet) openRawUDP() (*sock, error) {
 	}
 	// It is never read: keep what it queues small.
 	unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 0)
-	if err := noDF(fd, n.v6); err != nil {
-		unix.Close(fd)
-		return nil, os.NewSyscallError("setsockopt", err)
+	if err := n.setup(fd, true); err != nil {
+		return nil, err
 	}
 	return newSock(fd, "udp-raw")
 }
@@ -261,6 +301,9 @@ func (n *sockNet) openTCP() (*sock, error) {
 	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
 		unix.Close(fd)
 		return nil, os.NewSyscallError("setsockopt", err)
+	}
+	if err := n.setup(fd, true); err != nil {
+		return nil, err
 	}
 	return newSock(fd, "tcp")
 }

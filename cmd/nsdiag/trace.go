@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,10 @@ func init() {
 			&cli.BoolFlag{Name: "6", Usage: "use IPv6"},
 			&cli.BoolFlag{Name: "icmp", Aliases: []string{"I"}, Usage: "probe with ICMP echo requests"},
 			&cli.BoolFlag{Name: "tcp", Aliases: []string{"T"}, Usage: "probe with TCP SYN, half-open (default port 80)"},
+			&cli.BoolFlag{Name: "udp", Aliases: []string{"U"}, Usage: "probe with UDP to one port (default 53) instead of one more per probe"},
+			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "send from address `SRC_ADDR`"},
+			&cli.StringFlag{Name: "interface", Aliases: []string{"i"}, Usage: "send through interface `DEVICE`"},
+			&cli.IntFlag{Name: "tos", Aliases: []string{"t"}, Usage: "set the IPv4 type of service or IPv6 traffic class to `TOS`"},
 			&cli.IntFlag{Name: "first", Aliases: []string{"f"}, Value: 1, Usage: "start from hop `FIRST_TTL`"},
 			&cli.IntFlag{Name: "max-hops", Aliases: []string{"m"}, Value: 30, Usage: "probe at most `MAX_TTL` hops"},
 			&cli.IntFlag{Name: "queries", Aliases: []string{"q"}, Value: 3, Usage: "send `NQUERIES` probes per hop"},
@@ -156,20 +161,47 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	if c.Bool("4") && c.Bool("6") {
 		return a, errors.New("-4 and -6 exclude each other")
 	}
+	methods := 0
+	for _, m := range []string{"icmp", "tcp", "udp"} {
+		if c.Bool(m) {
+			methods++
+		}
+	}
 	switch {
-	case c.Bool("icmp") && c.Bool("tcp"):
-		return a, errors.New("-I and -T exclude each other: pick one probe method")
+	case methods > 1:
+		return a, errors.New("-I, -T and -U exclude each other: pick one probe method")
 	case c.Bool("icmp"):
 		a.cfg.Method = trace.ICMP
 	case c.Bool("tcp"):
 		a.cfg.Method = trace.TCP
+	case c.Bool("udp"):
+		// traceroute -U: a constant destination port; the probes are told
+		// apart by checksum, as in Paris mode.
+		a.cfg.Paris = true
+		if !c.IsSet("port") {
+			a.cfg.Port = 53
+		}
 	}
 	a.cfg.FirstTTL = c.Int("first")
 	a.cfg.MaxTTL = c.Int("max-hops")
 	a.cfg.Queries = c.Int("queries")
 	a.cfg.SimultaneousProbes = c.Int("sim-queries")
-	a.cfg.Port = c.Int("port")
-	a.cfg.Paris = c.Bool("paris")
+	if c.IsSet("port") {
+		a.cfg.Port = c.Int("port")
+	}
+	a.cfg.Paris = a.cfg.Paris || c.Bool("paris")
+	if s := c.String("source"); s != "" {
+		src, err := netip.ParseAddr(s)
+		if err != nil {
+			return a, fmt.Errorf("bad -s %q: give an address of this namespace", s)
+		}
+		a.cfg.Source = src
+	}
+	a.cfg.Device = c.String("interface")
+	a.cfg.TOS = c.Int("tos")
+	if a.cfg.TOS < 0 || a.cfg.TOS > 255 {
+		return a, fmt.Errorf("bad -t %d: TOS is 0-255", a.cfg.TOS)
+	}
 	if a.cfg.MaxTTL > 255 {
 		return a, errors.New("max hops cannot be more than 255")
 	}

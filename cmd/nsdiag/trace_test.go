@@ -59,6 +59,8 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 		{"-q", "1", "-f", "2", c.Dest4()}, {"-m", "3", c.Dest4()}, {c.Dest4(), "100"},
 		{"-I", c.Dest6(), "10"}, {"-T", c.Dest4(), "100"}, {"-N", "1", "-z", "20", c.Dest6()},
 		{c.Dest4(), "3000"}, {"-I", c.Dest6(), "3000"},
+		{"-U", c.Dest4()}, {"-U", "-p", "33000", c.Dest6()}, {"-t", "16", c.Dest4()},
+		{"-s", c.Addr4[0], c.Dest4()}, {"-i", c.Right[0], "-T", c.Dest6()},
 	}
 	for _, args := range cases {
 		// HERE and NEAR of 100: the defaults, 3 and 10 times a round trip
@@ -186,7 +188,9 @@ func TestTraceUsageErrors(t *testing.T) {
 		{[]string{"trace", "-w", "1,2,3,4", "127.0.0.1"}, "bad -w"},
 		{[]string{"trace", "127.0.0.1", "70000"}, "too big packetlen 70000 specified"},
 		{[]string{"trace", "127.0.0.1", "sixty"}, "bad packet length"},
-		{[]string{"trace", "-I", "-T", "127.0.0.1"}, "-I and -T exclude each other"},
+		{[]string{"trace", "-I", "-T", "127.0.0.1"}, "-I, -T and -U exclude each other"},
+		{[]string{"trace", "-s", "10.0.0.300", "127.0.0.1"}, "bad -s"},
+		{[]string{"trace", "-t", "256", "127.0.0.1"}, "bad -t"},
 		{[]string{"trace", "-6", "127.0.0.1"}, "127.0.0.1"},
 		{[]string{"trace", "-n", "nsdt-no-such-ns", "127.0.0.1"}, "not found"},
 	} {
