@@ -2,6 +2,7 @@ package icmp
 
 import (
 	"fmt"
+	"net/netip"
 	"testing"
 	"time"
 )
@@ -105,5 +106,49 @@ func TestICMPErrorText(t *testing.T) {
 		if got := e.Text(); got != c.want {
 			t.Errorf("v6=%v type %d code %d: %q, want %q", c.v6, c.typ, c.code, got, c.want)
 		}
+	}
+}
+
+// TestCounting feeds replies and errors to a run as the socket would and
+// checks that duplicates, damaged replies and errors are counted as
+// iputils counts them.
+func TestCounting(t *testing.T) {
+	dest := netip.MustParseAddr("10.0.0.2")
+	p := &Pinger{cfg: Config{Dest: dest}, sock: &socket{id: 7}, dataLen: 56, timing: true}
+	var events []string
+	r := &run{p: p, emit: func(ev Event) {
+		switch e := ev.(type) {
+		case *Reply:
+			events = append(events, fmt.Sprintf("reply %d dup=%v bad=%v", e.Seq, e.Dup, e.BadChecksum))
+		case *ICMPError:
+			events = append(events, fmt.Sprintf("error %d %s", e.Seq, e.Text()))
+		}
+	}}
+	for seq := uint16(1); seq <= 4; seq++ {
+		r.tr.sent(seq)
+		r.stats.Transmitted++
+	}
+	good := func(seq uint16) []byte { return ipv4(64, echoMsg(echoReply4, 7, seq, 56, true)) }
+	bad := ipv4(64, echoMsg(echoReply4, 7, 3, 56, true))
+	bad[40] ^= 1
+	r.handle(good(1), nil, dest)
+	r.handle(good(1), nil, dest)                                       // duplicate
+	r.handle(bad, nil, dest)                                           // damaged
+	r.handle(ipv4(64, echoMsg(echoReply4, 8, 2, 56, true)), nil, dest) // another pinger's
+	q := queuedError{origin: originICMP, typ: 3, code: 1, offender: netip.MustParseAddr("10.0.0.1")}
+	q.setOriginal(echoMsg(echoRequest4, 7, 4, 56, true))
+	r.handleError(q)
+	q.setOriginal(echoMsg(echoRequest4, 9, 4, 56, true)) // not ours
+	r.handleError(q)
+	st := r.finish()
+	want := []string{"reply 1 dup=false bad=false", "reply 1 dup=true bad=false", "reply 3 dup=false bad=true", "error 4 Destination Host Unreachable"}
+	if fmt.Sprint(events) != fmt.Sprint(want) {
+		t.Fatalf("events %q, want %q", events, want)
+	}
+	if st.Transmitted != 4 || st.Received != 1 || st.Duplicates != 1 || st.Corrupted != 1 || st.Errors != 1 || st.Pipe != 4 {
+		t.Fatalf("stats %+v", st)
+	}
+	if got := fmt.Sprintf("%.6g", st.Loss()); got != "75" {
+		t.Fatalf("loss %s, want 75", got)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/nsdiag/nsdiag/icmp"
@@ -78,7 +80,7 @@ func runPing(c *cli.Context) error {
 
 	p, err := icmp.New(o.cfg)
 	if err != nil {
-		return exitWith(2, pingOpenError(err))
+		return exitWith(2, pingOpenError(err, &o.cfg))
 	}
 	defer p.Close()
 
@@ -238,10 +240,19 @@ func pingResolveError(err error) error {
 	return fmt.Errorf("ping: %w", err)
 }
 
-func pingOpenError(err error) error {
+// pingOpenError words a failure to set up as iputils does, with the fix.
+func pingOpenError(err error, cfg *icmp.Config) error {
 	var nsErr *nsexec.Error
 	if errors.As(err, &nsErr) {
 		return nsErr
+	}
+	var sysErr *os.SyscallError
+	if errors.As(err, &sysErr) && sysErr.Syscall == "connect" {
+		hint := fmt.Sprintf("no route to %s in %s; check its routes (ip route, or ip -n NS route)", cfg.Dest, cfg.Target.Label())
+		if errors.Is(err, syscall.EACCES) {
+			hint = fmt.Sprintf("%s looks like a broadcast address, which nsdiag does not ping; else check the firewall rules in %s", cfg.Dest, cfg.Target.Label())
+		}
+		return fmt.Errorf("ping: connect: %s (%s)", strerror(sysErr.Err), hint)
 	}
 	return fmt.Errorf("ping: %w", err)
 }

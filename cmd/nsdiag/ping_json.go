@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/nsdiag/nsdiag/icmp"
@@ -76,6 +78,13 @@ type jsonSummary struct {
 	RTTMdevMs   *float64 `json:"rtt_mdev_ms,omitempty"`
 }
 
+// lossPercent is the loss as ping prints it (%g of a float), so that
+// 66.6667 does not come out as 66.66666412353516.
+func lossPercent(s icmp.Stats) float64 {
+	v, _ := strconv.ParseFloat(fmt.Sprintf("%.6g", s.Loss()), 64)
+	return v
+}
+
 func unixSeconds(t time.Time) float64 { return float64(t.UnixMicro()) / 1e6 }
 
 func msPtr(d time.Duration) *float64 {
@@ -122,7 +131,7 @@ func (j *pingJSON) event(ev icmp.Event) {
 
 func (j *pingJSON) summary(s icmp.Stats) {
 	out := jsonSummary{Type: "summary", Host: j.host, Addr: j.p.Dest().String(), Transmitted: s.Transmitted, Received: s.Received,
-		Duplicates: s.Duplicates, Corrupted: s.Corrupted, Errors: s.Errors, LossPercent: float64(s.Loss()),
+		Duplicates: s.Duplicates, Corrupted: s.Corrupted, Errors: s.Errors, LossPercent: lossPercent(s),
 		TimeMs: int64((s.Elapsed + 500*time.Microsecond) / time.Millisecond)}
 	if s.Received > 0 && s.Timed {
 		out.RTTMinMs, out.RTTAvgMs, out.RTTMaxMs, out.RTTMdevMs = msPtr(s.Min), msPtr(s.Avg), msPtr(s.Max), msPtr(s.Mdev)

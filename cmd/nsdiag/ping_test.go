@@ -89,6 +89,15 @@ func TestPingBadArguments(t *testing.T) {
 	}
 }
 
+func TestIntegrationPingNoRoute(t *testing.T) {
+	ns := netnstest.NewNS(t, "noroute")
+	r := nsdiag(t, "ping", "-n", ns.Name, "-c", "1", "10.9.9.9")
+	want := "nsdiag: ping: connect: Network is unreachable (no route to 10.9.9.9 in netns"
+	if r.code != 2 || !strings.HasPrefix(r.stderr, want) || strings.Count(r.stderr, "\n") != 1 {
+		t.Fatalf("exit %d, stderr %q; want exit 2 and one line starting %q", r.code, r.stderr, want)
+	}
+}
+
 // Line kinds of ping's output; every line either side must be one.
 var pingLineKinds = []struct {
 	kind string
