@@ -142,3 +142,35 @@ func stats(t *testing.T, fd int) uint32 {
 	}
 	return st.Packets
 }
+
+// TestIntegrationKernelAcceptsPrograms attaches the program of every listed
+// expression, for every link type and for live "any" sockets, to an
+// AF_PACKET socket: the kernel's checker must accept each one. The socket
+// has protocol 0, so it receives nothing.
+func TestIntegrationKernelAcceptsPrograms(t *testing.T) {
+	netnstest.RequireRoot(t)
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
+	if errors.Is(err, unix.EPERM) {
+		t.Skip("needs CAP_NET_RAW for AF_PACKET sockets")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	n := 0
+	for _, e := range readList(t, "expressions.txt") {
+		for _, l := range corpusLinks {
+			for _, opts := range []Options{diffOpts(l.lt), {LinkType: l.lt, Live: true}, {LinkType: l.lt, Cooked: true}} {
+				prog, err := Compile(e, opts)
+				if err != nil {
+					continue
+				}
+				if err := attach(fd, prog); err != nil {
+					t.Errorf("%q (%+v): kernel refuses the program: %v", e, opts, err)
+				}
+				n++
+			}
+		}
+	}
+	t.Logf("kernel accepted %d programs", n)
+}
