@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"golang.org/x/net/dns/dnsmessage"
 )
 
 func TestParseLiteral(t *testing.T) {
@@ -122,4 +124,23 @@ func TestPrecedence(t *testing.T) {
 			t.Errorf("precedence(%s) = %d, not above precedence(%s) = %d", hi, precedence(hi), lo, precedence(lo))
 		}
 	}
+}
+
+// FuzzParsers feeds garbage to the hosts, resolv.conf, literal and DNS
+// answer readers: none may panic.
+func FuzzParsers(f *testing.F) {
+	f.Add("127.0.0.1 localhost\n::1 ip6-localhost # c\n", "localhost")
+	f.Add("nameserver 10.0.0.53\nsearch a b\noptions ndots:x timeout:99\n", "0x7f.1")
+	f.Add("", "1.2.3.4.5")
+	f.Fuzz(func(t *testing.T, file, name string) {
+		lookupHosts([]byte(file), name, Any)
+		nameInHosts([]byte(file), netip.MustParseAddr("127.0.0.1"))
+		parseConf([]byte(file)).names(name)
+		parseLiteral(name)
+		if m, err := parseAnswer([]byte(file), 0); err == nil {
+			if q, err := dnsmessage.NewName("x."); err == nil {
+				answers(m, q)
+			}
+		}
+	})
 }
