@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"github.com/nsdiag/nsdiag/capture"
 	"github.com/nsdiag/nsdiag/capture/filter"
@@ -85,13 +87,24 @@ func sniffLive(c *cli.Context, a *sniffArgs) error {
 		stats, runErr = first.Run(ctx, out.packet)
 	} else {
 		runners := make([]capture.Runner, len(srcs))
+		var gone atomic.Int32
+		var lastGone atomic.Value
 		for i, s := range srcs {
-			runners[i] = s
+			runners[i] = &survivable{src: s, gone: func(err error) {
+				// One namespace going away leaves the others running.
+				if int(gone.Add(1)) < len(srcs) {
+					fmt.Fprintf(stderr, "nsdiag: %v; still capturing in the others\n", err)
+				}
+				lastGone.Store(err)
+			}}
 		}
 		var per []capture.Stats
 		per, runErr = capture.Merge(ctx, runners, 0, out.packet)
 		for _, st := range per {
 			stats = stats.Add(st)
+		}
+		if runErr == nil && int(gone.Load()) == len(srcs) {
+			runErr = lastGone.Load().(error)
 		}
 	}
 	stopCount()
@@ -112,6 +125,22 @@ func sniffLive(c *cli.Context, a *sniffArgs) error {
 		return exitCode(1)
 	}
 	return nil
+}
+
+// survivable is a source in a merged capture whose end because its
+// namespace or interface went away is reported, not fatal to the others.
+type survivable struct {
+	src  *capture.Source
+	gone func(error)
+}
+
+func (s *survivable) Run(ctx context.Context, fn func(*capture.Packet) error) (capture.Stats, error) {
+	st, err := s.src.Run(ctx, fn)
+	if errors.Is(err, capture.ErrNetnsGone) || errors.Is(err, capture.ErrInterfaceGone) {
+		s.gone(err)
+		return st, nil
+	}
+	return st, err
 }
 
 // banner prints what tcpdump prints before capturing.

@@ -474,3 +474,60 @@ func udpPcap(t *testing.T, n int) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestIntegrationSniffMergedSurvives deletes one of two namespaces under a
+// merged capture: a note, the other keeps capturing, the file is complete.
+func TestIntegrationSniffMergedSurvives(t *testing.T) {
+	requireTcpdump(t)
+	p := netnstest.NewPair(t)
+	bin := sniffBin(t)
+	file := filepath.Join(t.TempDir(), "merged.pcapng")
+	c := startCapture(t, []string{bin, "sniff", "-n", p.A.Name, "-n", p.B.Name, "-i", "any", "-w", file, "udp"})
+	udpEcho(t, p.A, p.B, p.B4, 40700, 2)
+	time.Sleep(150 * time.Millisecond)
+	if err := nsexec.Delete(p.B.Name); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	// The veth went with B; A's loopback still carries what A sends
+	// itself, and A's capture must still see it.
+	udpEchoNoServer(t, p.A, "127.0.0.1", 40701, 2)
+	time.Sleep(150 * time.Millisecond)
+	c.cmd.Process.Signal(syscall.SIGINT)
+	if code := c.wait(t); code != 0 {
+		t.Fatalf("exit %d: %s", code, c.stderr.String())
+	}
+	stderr := c.stderr.String()
+	if !strings.Contains(stderr, p.B.Name+"\" was deleted; still capturing in the others") {
+		t.Errorf("no note about the deleted namespace:\n%s", stderr)
+	}
+	n := capturedCount(t, stderr)
+	// 2 exchanges seen in both (8), then 2 datagrams on A's loopback.
+	if n != 10 {
+		t.Errorf("%d packets captured, want 10:\n%s", n, stderr)
+	}
+	if got := tcpdumpCount(t, file); got != n {
+		t.Errorf("file holds %d packets, counters say %d", got, n)
+	}
+}
+
+// udpEchoNoServer sends n datagrams from a to addr:port, no answer
+// expected (an unconnected socket, so ICMP errors do not stop it).
+func udpEchoNoServer(t *testing.T, a nsexec.Target, addr string, port, n int) {
+	t.Helper()
+	var c net.PacketConn
+	if err := nsexec.Do(a, func() (err error) {
+		c, err = net.ListenPacket("udp4", ":0")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	dst := &net.UDPAddr{IP: net.ParseIP(addr), Port: port}
+	for i := 0; i < n; i++ {
+		if _, err := c.WriteTo([]byte("after"), dst); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nsdiag/nsdiag/internal/netnstest"
+)
+
+// counters returns the last three lines of a capture's stderr: tcpdump's
+// end-of-capture statistics.
+func counters(stderr string) string {
+	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+	if len(lines) < 3 {
+		return stderr
+	}
+	return strings.Join(lines[len(lines)-3:], "\n")
+}
+
+// TestIntegrationSniffFlagsBesideTcpdump runs nsdiag and tcpdump with the
+// same flags on the same exchanges: the lines (without timestamps) and the
+// end counters must be the same.
+func TestIntegrationSniffFlagsBesideTcpdump(t *testing.T) {
+	requireTcpdump(t)
+	p := netnstest.NewPair(t)
+	bin := sniffBin(t)
+	for i, tc := range []struct {
+		name  string
+		flags []string
+		count int
+	}{
+		{"any -Q in", []string{"-i", "any", "-Q", "in"}, 3},
+		{"any -Q out", []string{"-i", "any", "-Q", "out"}, 3},
+		{"named -Q out -e", []string{"-i", p.DevA, "-Q", "out", "-e"}, 3},
+		{"named -e -v", []string{"-i", p.DevA, "-e", "-v"}, 6},
+		{"named -s 60 -x", []string{"-i", p.DevA, "-s", "60", "-x"}, 6},
+		{"any -y LINUX_SLL -e", []string{"-i", "any", "-y", "LINUX_SLL", "-e"}, 6},
+		{"named -p -q -X", []string{"-i", p.DevA, "-p", "-q", "-X"}, 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Each waits about a second for tcpdump's ring timeout; they
+			// use their own ports, so they run together.
+			t.Parallel()
+			port := 40600 + i
+			args := append(append([]string{}, tc.flags...), "-c", strconv.Itoa(tc.count), "udp", "port", strconv.Itoa(port))
+			ours := startCapture(t, append([]string{bin, "sniff", "-n", p.A.Name}, args...))
+			theirs := startCapture(t, nsExec(p.A, append([]string{"tcpdump", "-n"}, args...)...))
+			udpEcho(t, p.A, p.B, p.B4, port, 3)
+			if code := ours.wait(t); code != 0 {
+				t.Fatalf("nsdiag exited %d: %s", code, ours.stderr.String())
+			}
+			theirs.wait(t)
+			got, want := withoutTimestamps(ours.stdout.String()), withoutTimestamps(theirs.stdout.String())
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("nsdiag printed\n%s\ntcpdump printed\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if g, w := counters(ours.stderr.String()), counters(theirs.stderr.String()); g != w {
+				t.Errorf("counters:\n%s\ntcpdump's:\n%s", g, w)
+			}
+			if g, w := firstLines(ours.stderr.String(), "nsdiag"), firstLines(theirs.stderr.String(), "tcpdump"); g != w {
+				t.Errorf("banner:\n%s\ntcpdump's:\n%s", g, w)
+			}
+		})
+	}
+}
+
+// firstLines is the banner, with the program's name made neutral.
+func firstLines(stderr, prog string) string {
+	lines := strings.Split(stderr, "\n")
+	var out []string
+	for _, l := range lines {
+		if strings.Contains(l, "packets captured") || strings.Contains(l, "packet captured") {
+			break
+		}
+		out = append(out, strings.ReplaceAll(l, prog+": ", "PROG: "))
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestSniffReadFlags reads a crafted file with -d, -dd, -ddd, a filter,
+// -c, -tt and --json, beside tcpdump where it has the same option.
+func TestSniffReadFlags(t *testing.T) {
+	bin := sniffBin(t)
+	file := filepath.Join(t.TempDir(), "udp.pcap")
+	if err := os.WriteFile(file, udpPcap(t, 5), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, lookErr := exec.LookPath("tcpdump")
+	for _, args := range [][]string{
+		{"-d", "udp dst port 6001"},
+		{"-dd", "udp dst port 6001"},
+		{"-ddd", "udp"},
+		{"-tt", "udp dst port 6001 or udp dst port 6003"},
+		{"-c", "2", "-ttttt"},
+		{"-e", "-v", "udp"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			got, err := exec.Command(bin, append([]string{"sniff", "-r", file}, args...)...).Output()
+			if err != nil {
+				t.Fatalf("nsdiag: %v", err)
+			}
+			if lookErr != nil {
+				t.Skip("tcpdump is not installed")
+			}
+			want, err := exec.Command("tcpdump", append([]string{"-n", "-r", file}, args...)...).Output()
+			if err != nil {
+				t.Fatalf("tcpdump: %v", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("nsdiag printed\n%s\ntcpdump printed\n%s", got, want)
+			}
+		})
+	}
+	out, err := exec.Command(bin, "sniff", "-r", file, "--json", "udp dst port 6002").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("--json: %d lines, want 1:\n%s", len(lines), out)
+	}
+	var obj map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &obj); err != nil {
+		t.Errorf("--json line is not JSON: %v\n%s", err, lines[0])
+	}
+	// A filter error is one message and exit status 1, as tcpdump.
+	cmd := exec.Command(bin, "sniff", "-r", file, "udp", "port", "notaport")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Run(); err == nil || cmd.ProcessState.ExitCode() != 1 || !strings.HasPrefix(errb.String(), "nsdiag: ") {
+		t.Errorf("bad filter: %v, stderr %q", err, errb.String())
+	}
+}
+
+func TestFilterFileExpr(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"udp\n", "udp"},
+		{"# web traffic\ntcp port 80 # http\n  or tcp port 443\n\n", "tcp port 80 or tcp port 443"},
+		{"", ""},
+	} {
+		if got := filterFileExpr(tc.in); got != tc.want {
+			t.Errorf("filterFileExpr(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
