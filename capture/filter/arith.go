@@ -170,9 +170,12 @@ func (c *compiler) relation(op string, a0, a1 arth) bexpr {
 		t = bConst(res)
 	case a1.isConst:
 		s, k := a0.stmts, a1.v
-		// "and #m; jeq #0" is "jset #m" with the branches swapped.
+		// libpcap's peepholes: "and #m; jeq #0" is "jset #m" with the
+		// branches swapped, "sub #k; jeq #0" is "jeq #k".
 		if n := len(s); jop == jmpJEQ && k == 0 && n > 1 && s[n-1].op == clsALU|aluAND|srcK {
 			s, jop, k, rev = s[:n-1], jmpJSET, s[n-1].k, !rev
+		} else if jop == jmpJEQ && k == 0 && n > 1 && s[n-1].op == clsALU|aluSUB|srcK {
+			s, k = s[:n-1], s[n-1].k
 		}
 		t = &bTest{stmts: s, jop: jop, k: k}
 	case a0.isConst:

@@ -57,7 +57,7 @@ func image(r bpf.RawInstruction, n int) string {
 	k := r.K
 	abs := func(name string) {
 		op = name
-		operand = fmt.Sprintf("[%d]", k)
+		operand = fmt.Sprintf("[%d]", int32(k))
 		if k >= skfAdOff {
 			if s, ok := adNames[k-skfAdOff]; ok {
 				operand = "[" + s + "]"
@@ -66,7 +66,7 @@ func image(r bpf.RawInstruction, n int) string {
 	}
 	switch r.Op {
 	case clsRET | srcK:
-		op, operand = "ret", fmt.Sprintf("#%d", k)
+		op, operand = "ret", fmt.Sprintf("#%d", int32(k))
 	case clsRET | retA:
 		op = "ret"
 	case clsLD | szW | modeABS:
@@ -78,25 +78,25 @@ func image(r bpf.RawInstruction, n int) string {
 	case clsLD | szW | modeLEN:
 		op, operand = "ld", "#pktlen"
 	case clsLD | szW | modeIND:
-		op, operand = "ld", fmt.Sprintf("[x + %d]", k)
+		op, operand = "ld", fmt.Sprintf("[x + %d]", int32(k))
 	case clsLD | szH | modeIND:
-		op, operand = "ldh", fmt.Sprintf("[x + %d]", k)
+		op, operand = "ldh", fmt.Sprintf("[x + %d]", int32(k))
 	case clsLD | szB | modeIND:
-		op, operand = "ldb", fmt.Sprintf("[x + %d]", k)
+		op, operand = "ldb", fmt.Sprintf("[x + %d]", int32(k))
 	case clsLD | modeIMM:
 		op, operand = "ld", fmt.Sprintf("#0x%x", k)
 	case clsLDX | modeIMM:
 		op, operand = "ldx", fmt.Sprintf("#0x%x", k)
 	case clsLDX | szB | modeMSH:
-		op, operand = "ldxb", fmt.Sprintf("4*([%d]&0xf)", k)
+		op, operand = "ldxb", fmt.Sprintf("4*([%d]&0xf)", int32(k))
 	case clsLD | modeMEM:
-		op, operand = "ld", fmt.Sprintf("M[%d]", k)
+		op, operand = "ld", fmt.Sprintf("M[%d]", int32(k))
 	case clsLDX | modeMEM:
-		op, operand = "ldx", fmt.Sprintf("M[%d]", k)
+		op, operand = "ldx", fmt.Sprintf("M[%d]", int32(k))
 	case clsST:
-		op, operand = "st", fmt.Sprintf("M[%d]", k)
+		op, operand = "st", fmt.Sprintf("M[%d]", int32(k))
 	case clsSTX:
-		op, operand = "stx", fmt.Sprintf("M[%d]", k)
+		op, operand = "stx", fmt.Sprintf("M[%d]", int32(k))
 	case clsJMP | jmpJA:
 		op, operand = "ja", fmt.Sprintf("%d", n+1+int(k))
 	case clsJMP | jmpJGT | srcK:
@@ -133,7 +133,7 @@ func image(r bpf.RawInstruction, n int) string {
 				case r.Op&0xf0 == aluAND || r.Op&0xf0 == aluOR || r.Op&0xf0 == aluXOR:
 					operand = fmt.Sprintf("#0x%x", k)
 				default:
-					operand = fmt.Sprintf("#%d", k)
+					operand = fmt.Sprintf("#%d", int32(k)) // bpf_image prints k signed
 				}
 				break
 			}
