@@ -1,24 +1,24 @@
 package printer
 
 // tcpApp prints what tcpdump decodes in a TCP payload by port; most ports
-// print nothing more.
+// print nothing more. b holds the captured part of the length bytes.
 func (p *Printer) tcpApp(sport, dport uint16, b []byte, length int) {
 	port := func(n uint16) bool { return sport == n || dport == n }
 	switch {
 	case port(25):
 		p.s(": ")
-		p.txtproto("SMTP", "smtp", b, nil)
+		p.txtproto("SMTP", "smtp", b, length, nil)
 	case port(22):
-		p.ssh(b)
+		p.ssh(b, length)
 	case port(21):
 		p.s(": ")
-		p.txtproto("FTP", "ftp", b, nil)
+		p.txtproto("FTP", "ftp", b, length, nil)
 	case port(80) || port(8080):
 		p.s(": ")
-		p.txtproto("HTTP", "http", b, httpMethods)
+		p.txtproto("HTTP", "http", b, length, httpMethods)
 	case port(554) || port(8554):
 		p.s(": ")
-		p.txtproto("RTSP", "rtsp", b, rtspMethods)
+		p.txtproto("RTSP", "rtsp", b, length, rtspMethods)
 	case port(53):
 		p.dnsOverTCP(b, length)
 	}
@@ -34,16 +34,18 @@ var rtspMethods = []string{"DESCRIBE", "ANNOUNCE", "GET_PARAMETER", "OPTIONS", "
 // txtproto prints a text protocol as tcpdump's txtproto_print: the name and,
 // for a request or response (or always, without a method list), its first
 // line; -v prints every text line.
-func (p *Printer) txtproto(name, proto string, b []byte, methods []string) {
+func (p *Printer) txtproto(name, proto string, b []byte, length int, methods []string) {
 	show := methods == nil
 	if !show {
-		if tok, rest, ok := token(b); ok {
+		tok, next := token(b, 0, length)
+		if next > 0 {
 			for _, m := range methods {
 				if equalFold(tok, m) {
 					show = true
 				}
 			}
-			if tok2, _, ok2 := token(rest); ok2 && len(tok2) == 3 && isDigit(tok2[0]) && isDigit(tok2[1]) && isDigit(tok2[2]) {
+			// Or a response: the second token is a three-digit code.
+			if tok, next = token(b, next, length); next > 0 && len(tok) == 3 && isDigit(tok[0]) && isDigit(tok[1]) && isDigit(tok[2]) {
 				show = true
 			}
 		}
@@ -52,39 +54,125 @@ func (p *Printer) txtproto(name, proto string, b []byte, methods []string) {
 	if !show {
 		return
 	}
-	if p.opts.Verbose > 0 {
-		p.s(", length: ")
-		p.i(len(b))
-		for len(b) > 0 {
-			n, ok := p.txtLine("\n\t", b, proto)
-			if !ok {
-				break
-			}
-			b = b[n:]
-		}
+	if p.opts.Verbose == 0 {
+		p.txtLine(": ", b, 0, length, proto)
 		return
 	}
-	p.txtLine(": ", b, proto)
+	p.s(", length: ")
+	p.i(length)
+	for idx := 0; idx < length; {
+		if idx = p.txtLine("\n\t", b, idx, length, proto); idx == 0 {
+			break
+		}
+	}
+}
+
+// token is tcpdump's fetch_token: the word at idx in a payload of length
+// bytes (b is what was captured) and the index of the next word, 0 if none.
+func token(b []byte, idx, length int) ([]byte, int) {
+	start := idx
+	for ; idx < length; idx++ {
+		if idx >= len(b) {
+			return nil, 0
+		}
+		c := b[idx]
+		if c < 0x20 || c > 0x7e {
+			return nil, 0
+		}
+		if c == ' ' {
+			break
+		}
+		if idx-start+2 > 129 {
+			return nil, 0
+		}
+	}
+	if idx == start {
+		return nil, 0
+	}
+	tok := b[start:idx]
+	for ; idx < length && idx < len(b); idx++ {
+		if c := b[idx]; c != ' ' && c != '\t' {
+			break
+		}
+	}
+	return tok, idx
+}
+
+// txtLine prints the text line at idx after prefix, as tcpdump's
+// print_txt_line, and returns where the next line starts (0: stop). A line
+// without its end prints with "[|proto]"; reaching the end of the captured
+// bytes first prints only the mark.
+func (p *Printer) txtLine(prefix string, b []byte, idx, length int, proto string) int {
+	start := idx
+	for ; idx < length; idx++ {
+		if idx >= len(b) {
+			p.trunc(proto)
+			return 0
+		}
+		switch c := b[idx]; {
+		case c == '\n':
+			p.s(prefix)
+			p.b = append(p.b, b[start:idx]...)
+			return idx + 1
+		case c == '\r':
+			if idx+1 >= length {
+				return 0
+			}
+			if idx+1 >= len(b) {
+				p.trunc(proto)
+				return 0
+			}
+			if b[idx+1] != '\n' {
+				return 0
+			}
+			p.s(prefix)
+			p.b = append(p.b, b[start:idx]...)
+			return idx + 2
+		case (c < 0x20 || c > 0x7e) && c != '\t':
+			return 0
+		}
+	}
+	p.s(prefix)
+	p.b = append(p.b, b[start:idx]...)
+	p.trunc(proto)
+	return 0
 }
 
 // ssh prints the version banner that opens an SSH connection.
-func (p *Printer) ssh(b []byte) {
-	if len(b) < 4 || string(b[:4]) != "SSH-" {
-		return
-	}
-	for i := 4; i < len(b); i++ {
-		end := 0
-		switch {
-		case b[i] == '\n':
-			end = i + 1
-		case b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n':
-			end = i + 2
+func (p *Printer) ssh(b []byte, length int) {
+	for i := 0; i < 4; i++ {
+		if i >= len(b) {
+			p.trunc("ssh")
+			return
 		}
-		if end > 0 {
-			p.s(": SSH: ")
-			for _, c := range b[:i] {
-				p.printable(c)
+		if b[i] != "SSH-"[i] {
+			return
+		}
+	}
+	for i := 4; i < length; i++ {
+		if i >= len(b) {
+			p.trunc("ssh")
+			return
+		}
+		end := false
+		switch c := b[i]; {
+		case c == '\n':
+			end = true
+		case c == '\r':
+			if i+1 >= length {
+				return
 			}
+			if i+1 >= len(b) {
+				p.trunc("ssh")
+				return
+			}
+			end = b[i+1] == '\n'
+		case c < 0x20 || c > 0x7e:
+			return
+		}
+		if end {
+			p.s(": SSH: ")
+			p.b = append(p.b, b[:i]...)
 			return
 		}
 	}
@@ -129,49 +217,4 @@ func equalFold(b []byte, s string) bool {
 		}
 	}
 	return true
-}
-
-// token returns the printable word before the first space, if any.
-func token(b []byte) (tok, rest []byte, ok bool) {
-	for i, c := range b {
-		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
-			if i == 0 {
-				return nil, nil, false
-			}
-			j := i
-			for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
-				j++
-			}
-			return b[:i], b[j:], true
-		}
-		if c < 0x21 || c > 0x7e || i >= 128 {
-			return nil, nil, false
-		}
-	}
-	return nil, nil, false
-}
-
-// txtLine prints one text line after prefix, as tcpdump's print_txt_line,
-// and returns how many bytes it used; a line cut short ends in "[|proto]".
-func (p *Printer) txtLine(prefix string, b []byte, proto string) (int, bool) {
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c == '\r' && i+1 < len(b) && b[i+1] == '\n' {
-			p.s(prefix)
-			p.b = append(p.b, b[:i]...)
-			return i + 2, true
-		}
-		if c == '\n' {
-			p.s(prefix)
-			p.b = append(p.b, b[:i]...)
-			return i + 1, true
-		}
-		if (c < 0x20 || c > 0x7e) && c != '\t' {
-			return 0, false
-		}
-	}
-	p.s(prefix)
-	p.b = append(p.b, b...)
-	p.trunc(proto)
-	return 0, false
 }

@@ -3,8 +3,8 @@ package printer
 var arpOps = map[uint32]string{1: "Request", 2: "Reply", 3: "Reverse Request", 4: "Reverse Reply",
 	8: "Inverse Request", 9: "Inverse Reply", 10: "NACK Reply"}
 
-var arpHardware = map[uint32]string{1: "Ethernet", 6: "IEEE 802", 7: "ARCNet", 15: "Frame Relay",
-	16: "ATM", 19: "ATM (RFC 2225)", 24: "IEEE 1394", 32: "InfiniBand"}
+var arpHardware = map[uint32]string{1: "Ethernet", 6: "TokenRing", 7: "ArcNet", 15: "FrameRelay",
+	19: "ATM", 23: "Strip", 24: "IEEE 1394", 32: "InfiniBand"}
 
 func (p *Printer) arp(b []byte, length int) {
 	if len(b) < 8 {
@@ -63,13 +63,16 @@ func (p *Printer) arp(b []byte, length int) {
 	}
 	p.c(' ')
 	proto := func(off int) {
-		if pro == 0x0800 && pln == 4 {
-			p.ip4(b[off:])
-		} else {
+		switch {
+		case pro != 0x0800 && pro != 0x1000:
 			p.s("<wrong proto type>")
+		case pln != 4:
+			p.s("<wrong len>")
+		default:
+			p.ip4(b[off:])
 		}
 	}
-	hw := func(off int) { p.mac(b[off : off+hln]) }
+	hw := func(off int) { p.linkaddr(b[off : off+hln]) }
 	switch op {
 	case 1:
 		p.s("who-has ")

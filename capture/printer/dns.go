@@ -243,74 +243,147 @@ func (p *Printer) dnsExtRcode(b []byte, qd, anns, ar int) int {
 	return 0
 }
 
-// dnsSkip returns the offset after the name at off.
+// dnsSkip returns the offset after the name at off, as ns_nskip.
 func dnsSkip(b []byte, off int) (int, bool) {
-	for {
+	if off >= len(b) {
+		return 0, false
+	}
+	i := int(b[off])
+	off++
+	for i != 0 {
+		switch i & 0xc0 {
+		case 0xc0:
+			return off + 1, true
+		case 0x40:
+			if i&0x3f != 1 || off >= len(b) {
+				return 0, false // an unknown extended label type
+			}
+			bits := int(b[off])
+			if bits == 0 {
+				bits = 256
+			}
+			off++
+			i = (bits + 7) / 8
+		}
+		off += i
 		if off >= len(b) {
 			return 0, false
 		}
-		l := int(b[off])
-		switch {
-		case l == 0:
-			return off + 1, true
-		case l&0xc0 == 0xc0:
-			return off + 2, true
-		case l&0xc0 != 0:
-			return 0, false
-		}
-		off += l + 1
+		i = int(b[off])
+		off++
 	}
+	return off, true
 }
 
-// dnsName prints the name at off (following compression pointers) and
-// returns the offset after it in the record.
+// dnsLabelLen is tcpdump's labellen: the length of the label at off, 0
+// for a pointer; false (after printing why) for a label it cannot read.
+func (p *Printer) dnsLabelLen(b []byte, off int) (int, bool) {
+	if off >= len(b) {
+		return 0, false
+	}
+	i := int(b[off])
+	switch i & 0xc0 {
+	case 0xc0:
+		return 0, true
+	case 0x80:
+		p.s("<BAD LABEL TYPE>")
+		return 0, false
+	case 0x40:
+		if elt := i & 0x3f; elt != 1 {
+			p.s("<ELT ")
+			p.i(elt)
+			p.c('>')
+			return 0, false
+		}
+		if off+1 >= len(b) {
+			return 0, false
+		}
+		bits := int(b[off+1])
+		if bits == 0 {
+			bits = 256
+		}
+		return (bits+7)/8 + 1, true
+	}
+	return i, true
+}
+
+// dnsName prints the name at off as tcpdump's fqdn_print: compression
+// pointers must point backwards, names stop at 255 characters. It returns
+// the offset after the name in its record.
 func (p *Printer) dnsName(b []byte, off int) (int, bool) {
-	end := -1
-	jumps := 0
-	printed := false
-	for {
+	const maxName = 255
+	l, ok := p.dnsLabelLen(b, off)
+	if !ok {
+		return 0, false
+	}
+	maxOff := off
+	i := int(b[off])
+	off++
+	rp, compress := -1, false
+	if i&0xc0 != 0xc0 {
+		rp = off + l
+	}
+	if i == 0 {
+		p.c('.')
+		return rp, true
+	}
+	chars := 0
+	for i != 0 && off < len(b) {
+		if i&0xc0 == 0xc0 {
+			if !compress {
+				rp, compress = off+1, true
+			}
+			o := (i<<8 | int(b[off])) & 0x3fff
+			if o >= maxOff {
+				p.s("<BAD PTR>")
+				return 0, false
+			}
+			maxOff, off = o, o
+			i = int(b[off])
+			if l, ok = p.dnsLabelLen(b, off); !ok {
+				return 0, false
+			}
+			off++
+			continue
+		}
+		if i&0xc0 == 0x40 {
+			return 0, false // bit-string labels (RFC 2673) are not printed
+		}
+		if n := min(l, maxName-chars); n > 0 && !p.printn(b, off, n) {
+			return 0, false
+		}
+		chars += l
+		off += l
+		if chars <= maxName {
+			p.c('.')
+		}
 		if off >= len(b) {
 			return 0, false
 		}
-		l := int(b[off])
-		if l&0xc0 == 0xc0 {
-			if off+1 >= len(b) {
-				return 0, false
-			}
-			if end < 0 {
-				end = off + 2
-			}
-			off = int(be16(b[off:]) & 0x3fff)
-			if jumps++; jumps > 64 {
-				return 0, false
-			}
-			continue
-		}
-		if l&0xc0 != 0 {
+		i = int(b[off])
+		if l, ok = p.dnsLabelLen(b, off); !ok {
 			return 0, false
 		}
-		if l == 0 {
-			if !printed {
-				p.c('.')
-			}
-			if end < 0 {
-				end = off + 1
-			}
-			return end, true
+		off++
+		if !compress {
+			rp += l + 1
 		}
-		if off+1+l > len(b) {
-			for _, c := range b[off+1:] {
-				p.printable(c)
-			}
-			return 0, false
-		}
-		for _, c := range b[off+1 : off+1+l] {
-			p.printable(c)
-		}
-		p.c('.')
-		printed = true
-		off += l + 1
 	}
+	if chars > maxName {
+		p.s("<DOMAIN NAME TOO LONG>")
+	}
+	return rp, true
+}
+
+// printn prints n characters at off, or those captured and false.
+func (p *Printer) printn(b []byte, off, n int) bool {
+	for k := off; k < off+n; k++ {
+		if k >= len(b) {
+			return false
+		}
+		p.printable(b[k])
+	}
+	return true
 }
 
 // printable appends c as tcpdump's fn_print_char does.

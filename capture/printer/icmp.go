@@ -130,7 +130,7 @@ func (p *Printer) icmp4(b []byte, length int, fragmented bool) {
 			return
 		}
 		p.s("router advertisement lifetime ")
-		p.relts(uint32(be16(b[6:])))
+		p.u(uint64(be16(b[6:])))
 		p.c(' ')
 		p.u(uint64(b[4]))
 		p.s(": ")
@@ -156,6 +156,10 @@ func (p *Printer) icmp4(b []byte, length int, fragmented bool) {
 			p.c('}')
 		}
 	case 11:
+		if !inner(16, 4) {
+			fail()
+			return
+		}
 		switch code {
 		case 0:
 			p.s("time exceeded in-transit")
@@ -233,12 +237,19 @@ func (p *Printer) icmp4(b []byte, length int, fragmented bool) {
 		p.s("\n\t")
 		in := b[8:]
 		if len(in) < 4 {
-			p.trunc("ip")
+			p.trunc("icmp")
 			return
 		}
 		saved := p.ipc
 		p.ipv4(in, int(be16(in[2:4])))
 		p.ipc = saved
+		// RFC 4884 extensions may follow a long quote: tcpdump looks for
+		// them and stops at a capture too short to hold their header.
+		if length > 136 && typ != 4 && typ != 5 {
+			if len(b) < 141 {
+				p.trunc("icmp")
+			}
+		}
 	}
 }
 
@@ -261,7 +272,7 @@ func (p *Printer) msTime(ms uint32) {
 // relts prints a duration in seconds as tcpdump's unsigned_relts_print.
 func (p *Printer) relts(secs uint32) {
 	if secs == 0 {
-		p.c('0')
+		p.s("0s")
 		return
 	}
 	units := [...]struct {

@@ -8,9 +8,7 @@ var icmp6Types = map[uint32]string{
 	139: "who-are-you request", 140: "who-are-you reply", 141: "inverse neighbor solicitation",
 	142: "inverse neighbor advertisement", 143: "multicast listener report v2", 144: "ha discovery request",
 	145: "ha discovery reply", 146: "mobile router solicitation", 147: "mobile router advertisement",
-	148: "certification path solicitation", 149: "certification path advertisement",
-	151: "multicast router advertisement", 152: "multicast router solicitation",
-	153: "multicast router termination", 200: "mtrace response", 201: "mtrace message",
+	200: "mtrace response", 201: "mtrace message",
 }
 
 var icmp6Unreach = [...]string{"unreachable route", " unreachable prohibited", "beyond scope", "unreachable address", "unreachable port"}
@@ -168,7 +166,17 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 	case 131, 132:
 		p.mld1(b)
 	case 143:
-		p.mld2Report(b, length)
+		if !p.mld2Report(b, length) {
+			return
+		}
+	case 141, 142, 145, 147:
+		// Inverse discovery and mobile IPv6 replies: tcpdump prints only the name.
+	case 144, 146:
+		if !need(6) {
+			return
+		}
+		p.s(", id 0x")
+		p.x(uint64(be16(b[4:])), 4)
 	case 133:
 		if p.opts.Verbose > 0 {
 			p.ndOptions(b[min(8, len(b)):min(len(b), length)])
@@ -257,7 +265,7 @@ func (p *Printer) raFlags(f byte) {
 	for _, fl := range []struct {
 		bit  byte
 		name string
-	}{{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x04, "proxy"}} {
+	}{{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x04, "ipv6 only"}} {
 		if f&fl.bit != 0 {
 			p.s(sep)
 			p.s(fl.name)
@@ -353,33 +361,34 @@ func (p *Printer) mld1(b []byte) {
 
 var mld2RecordTypes = [...]string{1: "is_in", 2: "is_ex", 3: "to_in", 4: "to_ex", 5: "allow", 6: "block"}
 
-func (p *Printer) mld2Report(b []byte, length int) {
+// mld2Report reports false when it ended in a truncation mark.
+func (p *Printer) mld2Report(b []byte, length int) bool {
 	if length < 8 {
 		p.s(" [invalid len ")
 		p.i(length)
 		p.c(']')
-		return
+		return true
 	}
 	if len(b) < 8 {
 		p.trunc("icmp6")
-		return
+		return false
 	}
 	n := int(be16(b[6:]))
 	p.s(", ")
 	p.i(n)
 	p.s(" group record(s)")
 	if p.opts.Verbose == 0 {
-		return
+		return true
 	}
 	g := 8
 	for i := 0; i < n; i++ {
 		if length < g+20 {
 			p.s(" [invalid number of groups]")
-			return
+			return true
 		}
 		if len(b) < g+20 {
 			p.trunc("icmp6")
-			return
+			return false
 		}
 		p.s(" [gaddr ")
 		p.ip6(b[g+4:])
@@ -396,7 +405,7 @@ func (p *Printer) mld2Report(b []byte, length int) {
 			p.s(" [invalid number of sources ")
 			p.i(srcs)
 			p.c(']')
-			return
+			return true
 		}
 		if p.opts.Verbose == 1 {
 			p.s(", ")
@@ -407,7 +416,7 @@ func (p *Printer) mld2Report(b []byte, length int) {
 			for j := 0; j < srcs; j++ {
 				if len(b) < g+20+16*(j+1) {
 					p.trunc("icmp6")
-					return
+					return false
 				}
 				p.c(' ')
 				p.ip6(b[g+20+16*j:])
@@ -416,6 +425,7 @@ func (p *Printer) mld2Report(b []byte, length int) {
 		}
 		g += 20 + 16*srcs
 	}
+	return true
 }
 
 func (p *Printer) mld2Query(b []byte, length int) {

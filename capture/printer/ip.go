@@ -59,18 +59,18 @@ func (p *Printer) ipv4(b []byte, length int) {
 	}
 	tot := int(be16(b[2:4]))
 	if tot > length {
-		p.s("[total length ")
-		p.i(tot)
-		p.s(" > length ")
-		p.i(length)
-		p.s("] (invalid) ")
+		// tcpdump believes the header's length: the payload printers see
+		// it, and the bytes that are not there end in a truncation mark.
+		p.s("truncated-ip - ")
+		p.i(tot - length)
+		p.s(" bytes missing! ")
 	}
 	if tot < hlen {
 		p.s("bad-len ")
 		p.i(tot)
 		return
 	}
-	end := min(length, tot)
+	end := tot
 	if len(b) > end {
 		b = b[:end]
 	}
@@ -81,11 +81,20 @@ func (p *Printer) ipv4(b []byte, length int) {
 			return
 		}
 	}
+	p.ipc = ipCtx{v: 4, src: b[12:16], dst: b[16:20], proto: nh}
 	if len(b) < hlen {
+		if nh != 6 && nh != 17 && nh != 132 && nh != 33 {
+			p.addrs()
+			p.s(": ")
+		}
+		p.s(" [remaining caplen(")
+		p.i(len(b))
+		p.s(") < header length(")
+		p.i(hlen)
+		p.s(")]")
 		p.trunc("ip")
 		return
 	}
-	p.ipc = ipCtx{v: 4, src: b[12:16], dst: b[16:20], proto: nh}
 	if off&0x1fff != 0 {
 		p.ip4(b[12:16])
 		p.s(" > ")
@@ -104,6 +113,12 @@ func (p *Printer) ipv4(b []byte, length int) {
 }
 
 var ipOptNames = map[uint32]string{0: "EOL", 1: "NOP", 68: "timestamp", 130: "security", 7: "RR", 137: "SSRR", 131: "LSRR", 148: "RA", 82: "traceroute"}
+
+func (p *Printer) addrs4(b []byte) {
+	p.ip4(b[12:16])
+	p.s(" > ")
+	p.ip4(b[16:20])
+}
 
 // ipv4Verbose prints -v's "(tos 0x0, ttl 64, ...)" and reports whether the
 // header was captured far enough to go on.
@@ -149,10 +164,18 @@ func (p *Printer) ipv4Verbose(b []byte, hlen, tot int, off uint16, nh byte) bool
 	p.i(tot)
 	if hlen > 20 {
 		p.s(", options (")
-		if len(b) < hlen {
-			p.s(" [truncated-option]")
-		} else {
-			p.ipOptions(b[20:hlen])
+		switch p.ipOptions(b[20:min(hlen, len(b))], hlen-20) {
+		case optTrunc:
+			p.trunc("ip")
+			return false
+		case optShort:
+			// tcpdump closes the list and, after the header, prints the
+			// addresses and a truncation mark.
+			p.s(" [truncated-option]))\n    ")
+			p.addrs4(b)
+			p.s(": ")
+			p.trunc("ip")
+			return false
 		}
 		p.c(')')
 	}
@@ -171,8 +194,25 @@ func (p *Printer) ipv4Verbose(b []byte, hlen, tot int, off uint16, nh byte) bool
 	return true
 }
 
-func (p *Printer) ipOptions(b []byte) {
-	for len(b) > 0 {
+// Outcomes of printing IP options: all there, an option whose bytes were
+// not captured (tcpdump notes it and goes on), or a length byte that was
+// not (tcpdump stops the line).
+const (
+	optOK = iota
+	optShort
+	optTrunc
+)
+
+// ipOptions prints IPv4 options as tcpdump's ip_optprint; b holds the
+// captured part of the length bytes of options.
+func (p *Printer) ipOptions(b []byte, length int) int {
+	for first := true; length > 0; first = false {
+		if !first {
+			p.c(',')
+		}
+		if len(b) < 1 {
+			return optTrunc
+		}
 		code := b[0]
 		if name, ok := tok(ipOptNames, uint32(code)); ok {
 			p.s(name)
@@ -182,25 +222,28 @@ func (p *Printer) ipOptions(b []byte) {
 		}
 		n := 1
 		if code > 1 {
-			if len(b) < 2 || b[1] < 2 {
-				p.s(" [bad length ")
-				if len(b) >= 2 {
-					p.u(uint64(b[1]))
-				}
-				p.c(']')
-				return
+			if len(b) < 2 {
+				return optTrunc
 			}
-			n = int(b[1])
+			if n = int(b[1]); n < 2 {
+				p.s(" [bad length ")
+				p.i(n)
+				p.c(']')
+				return optOK
+			}
 		}
-		if n > len(b) {
+		if n > length {
 			p.s(" [bad length ")
 			p.i(n)
 			p.c(']')
-			return
+			return optOK
+		}
+		if n > len(b) {
+			return optShort
 		}
 		switch code {
 		case 0:
-			return
+			return optOK
 		case 148:
 			if n < 4 {
 				p.s(" [bad length ")
@@ -211,8 +254,9 @@ func (p *Printer) ipOptions(b []byte) {
 				p.u(uint64(v))
 			}
 		}
-		b = b[n:]
+		b, length = b[n:], length-n
 	}
+	return optOK
 }
 
 // ipv6 prints an IPv6 packet and walks its extension headers.
@@ -235,18 +279,16 @@ func (p *Printer) ipv6(b []byte, length int) {
 		p.s(" != 6")
 		return
 	}
+	// A zero payload length would announce a jumbogram; tcpdump, like us,
+	// takes it at its word only with the jumbo option, which we do not parse.
 	plen := int(be16(b[4:6]))
 	tot := plen + 40
-	if plen == 0 {
-		tot = length
-	} else if tot > length {
-		p.s("[header+payload length ")
-		p.i(tot)
-		p.s(" > length ")
-		p.i(length)
-		p.s("] (invalid) ")
+	if tot > length {
+		p.s("truncated-ip6 - ")
+		p.i(tot - length)
+		p.s(" bytes missing!")
 	}
-	end := min(tot, length)
+	end := tot
 	if len(b) > end {
 		b = b[:end]
 	}
@@ -288,17 +330,24 @@ func (p *Printer) ipv6(b []byte, length int) {
 		case 0, 60:
 			// Hop-by-hop and destination options: "HBH " or "DSTOPT ".
 			if len(cp) < 2 || len(cp) < (int(cp[1])+1)*8 {
-				p.trunc("ip6")
+				if nh == 0 {
+					p.trunc("hbhopt")
+				} else {
+					p.trunc("dstopt")
+				}
 				return
 			}
 			n := (int(cp[1]) + 1) * 8
+			name := "hbhopt"
 			if nh == 0 {
 				p.s("HBH ")
 			} else {
 				p.s("DSTOPT ")
+				name = "dstopt"
 			}
-			if p.opts.Verbose > 0 {
-				p.ip6Options(cp[2:n])
+			if !p.ip6Options(cp[2:n]) {
+				p.trunc(name)
+				return
 			}
 			nh, cp, rest = cp[0], cp[n:], rest-n
 		case 43:
@@ -339,44 +388,73 @@ func (p *Printer) ipv6(b []byte, length int) {
 	}
 }
 
-// ip6Options prints -v's hop-by-hop and destination options.
-func (p *Printer) ip6Options(b []byte) {
-	for len(b) > 0 {
-		if b[0] == 0 {
-			p.s("(pad1)")
-			b = b[1:]
-			continue
-		}
-		if len(b) < 2 || len(b) < 2+int(b[1]) {
-			p.s("[trunc]")
-			return
-		}
-		n := 2 + int(b[1])
-		switch b[0] {
-		case 1:
-			p.s("(padn)")
-		case 5:
-			p.s("(rtalert: 0x")
-			if n >= 4 {
-				p.x(uint64(be16(b[2:4])), 4)
-			}
-			p.s(") ")
-		case 0xc2:
-			p.s("(jumbo: ")
-			if n >= 6 {
-				p.u(uint64(be32(b[2:6])))
-			}
-			p.s(") ")
-		default:
-			p.s("(opt_type 0x")
-			p.x(uint64(b[0]), 2)
-			p.s(": len=")
-			p.u(uint64(b[1]))
-			p.s(") ")
-		}
-		b = b[n:]
+// ip6Options processes hop-by-hop and destination options as tcpdump's
+// ip6_opt_process: -v prints them, malformed ones print always; false
+// means the header is malformed and the line ends in a truncation mark.
+func (p *Printer) ip6Options(b []byte) bool {
+	v := p.opts.Verbose > 0
+	if len(b) == 0 {
+		return true
 	}
-	p.c(' ')
+	for i, n := 0, 0; i < len(b); i += n {
+		if b[i] == 0 {
+			n = 1
+		} else {
+			if i+1 >= len(b) {
+				return false
+			}
+			n = int(b[i+1]) + 2
+		}
+		if i+n > len(b) {
+			return false
+		}
+		switch b[i] {
+		case 0:
+			if v {
+				p.s("(pad1)")
+			}
+		case 1:
+			if v {
+				p.s("(padn)")
+			}
+		case 5:
+			if n != 4 {
+				p.s("(rtalert: invalid len ")
+				p.u(uint64(b[i+1]))
+				p.c(')')
+				return false
+			}
+			if v {
+				p.s("(rtalert: 0x")
+				p.x(uint64(be16(b[i+2:])), 4)
+				p.s(") ")
+			}
+		case 0xc2:
+			if n != 6 {
+				p.s("(jumbo: invalid len ")
+				p.u(uint64(b[i+1]))
+				p.c(')')
+				return false
+			}
+			if v {
+				p.s("(jumbo: ")
+				p.u(uint64(be32(b[i+2:])))
+				p.s(") ")
+			}
+		default:
+			if v {
+				p.s("(opt_type 0x")
+				p.x(uint64(b[i]), 2)
+				p.s(": len=")
+				p.u(uint64(b[i+1]))
+				p.c(')')
+			}
+		}
+	}
+	if v {
+		p.c(' ')
+	}
+	return true
 }
 
 // routing6 prints a routing header as tcpdump's rt6_print does.
@@ -401,9 +479,9 @@ func (p *Printer) routing6(b []byte) (int, bool) {
 			p.trunc("rt6")
 			return 0, false
 		}
-		if p.opts.Verbose > 0 {
+		if rsv := be32(b[4:8]); rsv != 0 || p.opts.Verbose > 0 {
 			p.s(", rsv=0x")
-			p.x(uint64(be32(b[4:8])), 1)
+			p.x(uint64(rsv), 1)
 		}
 		addrs := int(b[1]) / 2
 		for i := 0; i < addrs; i++ {
@@ -463,6 +541,9 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		p.gre(b, length)
 	case 59:
 		p.s("no next header")
+	case 77:
+		p.s(" nd ")
+		p.i(length)
 	default:
 		p.s(" ip-proto-")
 		p.u(uint64(nh))

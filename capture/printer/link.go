@@ -15,6 +15,7 @@ type linkDecoder struct {
 	cooked2       *gopacket.DecodingLayerParser
 	decoded       []gopacket.LayerType
 	sll2hdr       [20]byte
+	sllhdr        [16]byte
 }
 
 func (d *linkDecoder) init() {
@@ -61,7 +62,7 @@ func (p *Printer) linkLayer(pkt *Packet, length int) int {
 		case 6:
 			p.ipv6(data, length)
 		default:
-			p.s("IP")
+			p.s("unknown ip ")
 			p.u(uint64(data[0] >> 4))
 		}
 		return 0
@@ -127,6 +128,10 @@ func (p *Printer) ether(data []byte, length int) int {
 			p.s(", ")
 		}
 		body, caplen, wire, hdr = body[4:], caplen-4, wire-4, hdr+4
+	}
+	if typ <= 1500 && min(caplen, int(typ)) < 3 {
+		p.trunc("llc")
+		return hdr
 	}
 	if typ <= 1500 {
 		// An 802.3 length field and an LLC header: tcpdump decodes LLC/SNAP,
@@ -224,20 +229,34 @@ func (p *Printer) padded(s string, width int) {
 
 func (p *Printer) sll(data []byte, length int) int {
 	d := &p.link
-	if len(data) < 16 || !d.decode(d.cooked, data) {
+	if len(data) < 16 {
 		p.trunc("sll")
 		return len(data)
 	}
-	typ := be16(data[14:16])
+	// As for SLL2: a copy whose address length fits the 8-byte field.
+	hdr := d.sllhdr[:]
+	copy(hdr, data[:16])
+	badAddr := be16(hdr[4:6]) > 8
+	if badAddr {
+		hdr[4], hdr[5] = 0, 8
+	}
+	if !d.decode(d.cooked, hdr) {
+		p.trunc("sll")
+		return len(data)
+	}
+	h := &d.sll
+	typ := uint16(h.EthernetType)
 	header := func() {
-		name := sllType(be16(data[0:2]))
+		name := sllType(uint16(h.PacketType))
 		for i := len(name); i < 3; i++ {
 			p.c(' ')
 		}
 		p.s(name)
 		p.c(' ')
-		p.mac(data[6 : 6+min(int(be16(data[4:6])), 8)])
-		p.c(' ')
+		if !badAddr { // tcpdump prints no address it cannot trust
+			p.linkaddr(h.Addr)
+			p.c(' ')
+		}
 		if p.opts.Quiet {
 			return
 		}
@@ -286,7 +305,7 @@ func (p *Printer) sll2(data []byte, length int, ifname string) int {
 		p.s("ifindex ")
 		p.u(uint64(h.InterfaceIndex))
 		p.c(' ')
-		p.mac(h.Addr)
+		p.linkaddr(h.Addr)
 		p.c(' ')
 		if p.opts.Quiet {
 			return

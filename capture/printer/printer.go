@@ -96,11 +96,28 @@ func (p *Printer) Append(dst []byte, pkt *Packet) []byte {
 		p.s(pkt.NetNS)
 		p.s(": ")
 	}
-	p.timestamp(pkt.Time)
 	length := pkt.Length
-	if length < len(pkt.Data) {
+	if length == 0 {
 		length = len(pkt.Data)
 	}
+	if len(pkt.Data) == 0 || length < len(pkt.Data) {
+		// tcpdump rejects such a record before its timestamp.
+		p.s("[Invalid header:")
+		if len(pkt.Data) == 0 {
+			p.s(" caplen==0")
+		} else {
+			p.s(" len(")
+			p.i(length)
+			p.s(") < caplen(")
+			p.i(len(pkt.Data))
+			p.c(')')
+		}
+		p.s("]\n")
+		out := p.b
+		p.b = nil
+		return out
+	}
+	p.timestamp(pkt.Time)
 	hdr := p.linkLayer(pkt, length)
 	switch p.opts.Hex {
 	case HexPayload, HexASCIIPayload:

@@ -191,12 +191,8 @@ func (p *Printer) tcp(b []byte, length int, fragmented bool) {
 	}
 	p.s(", length ")
 	p.i(length)
-	if length > 0 && len(b) > hlen {
-		payload := b[hlen:]
-		if len(payload) > length {
-			payload = payload[:length]
-		}
-		p.tcpApp(sport, dport, payload, length)
+	if length > 0 {
+		p.tcpApp(sport, dport, b[min(hlen, len(b)):], length)
 	}
 }
 

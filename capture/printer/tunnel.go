@@ -14,7 +14,7 @@ func (p *Printer) vxlan(b []byte, length int, otv bool) {
 		p.s(" (invalid)")
 		return
 	}
-	if len(b) < 8 {
+	if len(b) < 1 {
 		p.trunc("vxlan")
 		return
 	}
@@ -31,6 +31,10 @@ func (p *Printer) vxlan(b []byte, length int, otv bool) {
 	p.s("] (0x")
 	p.x(uint64(flags), 2)
 	p.s("), ")
+	if len(b) < 8 {
+		p.trunc("vxlan")
+		return
+	}
 	if otv {
 		p.s("overlay ")
 		p.u(uint64(be32(b) & 0xffffff))
@@ -48,7 +52,7 @@ func (p *Printer) vxlan(b []byte, length int, otv bool) {
 var greFlags = []struct {
 	bit  uint16
 	name string
-}{{0x8000, "checksum present"}, {0x4000, "routing present"}, {0x2000, "key present"}, {0x1000, "seq present"}, {0x0800, "strict source route"}, {0x0080, "acknowledgment present"}}
+}{{0x8000, "checksum present"}, {0x4000, "routing present"}, {0x2000, "key present"}, {0x1000, "sequence# present"}, {0x0800, "source routing present"}, {0x0080, "acknowledgment present"}}
 
 func (p *Printer) gre(b []byte, length int) {
 	if len(b) < 2 {
@@ -96,8 +100,10 @@ func (p *Printer) gre(b []byte, length int) {
 			p.trunc("gre")
 			return
 		}
-		p.s(", sum 0x")
-		p.x(uint64(be16(cp)), 1)
+		if p.opts.Verbose > 0 {
+			p.s(", sum 0x")
+			p.x(uint64(be16(cp)), 1)
+		}
 		p.s(", off 0x")
 		p.x(uint64(be16(cp[2:])), 1)
 		cp, n = cp[4:], n-4
@@ -172,11 +178,13 @@ func (p *Printer) igmp(b []byte, length int) {
 		p.trunc("igmp")
 		return
 	}
-	group := func() bool {
+	// tcpdump reads the group before printing the message name.
+	group := func(name string) bool {
 		if len(b) < 8 {
 			p.trunc("igmp")
 			return false
 		}
+		p.s(name)
 		p.ip4(b[4:])
 		return true
 	}
@@ -188,7 +196,7 @@ func (p *Printer) igmp(b []byte, length int) {
 				return
 			}
 		} else {
-			if len(b) < 8 {
+			if len(b) < 2 {
 				p.trunc("igmp")
 				return
 			}
@@ -206,6 +214,10 @@ func (p *Printer) igmp(b []byte, length int) {
 					p.s("s]")
 				}
 			}
+			if len(b) < 8 {
+				p.trunc("igmp")
+				return
+			}
 			if be32(b[4:]) != 0 {
 				p.s(" [gaddr ")
 				p.ip4(b[4:])
@@ -218,8 +230,7 @@ func (p *Printer) igmp(b []byte, length int) {
 			}
 		}
 	case 0x12:
-		p.s("igmp v1 report ")
-		if !group() {
+		if !group("igmp v1 report ") {
 			return
 		}
 		if length != 8 {
@@ -228,13 +239,11 @@ func (p *Printer) igmp(b []byte, length int) {
 			p.c(']')
 		}
 	case 0x16:
-		p.s("igmp v2 report ")
-		if !group() {
+		if !group("igmp v2 report ") {
 			return
 		}
 	case 0x17:
-		p.s("igmp leave ")
-		if !group() {
+		if !group("igmp leave ") {
 			return
 		}
 	case 0x22:
@@ -256,10 +265,14 @@ func (p *Printer) igmp(b []byte, length int) {
 }
 
 func (p *Printer) igmpV3Report(b []byte, length int) bool {
-	if length < 8 || len(b) < 8 {
+	if length < 8 {
 		p.s(" [invalid len ")
 		p.i(length)
 		p.c(']')
+		return true
+	}
+	if len(b) < 8 {
+		p.trunc("igmp")
 		return false
 	}
 	n := int(be16(b[6:]))
@@ -271,8 +284,12 @@ func (p *Printer) igmpV3Report(b []byte, length int) bool {
 	}
 	g := 8
 	for i := 0; i < n; i++ {
-		if length < g+8 || len(b) < g+8 {
+		if length < g+8 {
 			p.s(" [invalid number of groups]")
+			return true
+		}
+		if len(b) < g+8 {
+			p.trunc("igmp")
 			return false
 		}
 		p.s(" [gaddr ")
@@ -290,7 +307,7 @@ func (p *Printer) igmpV3Report(b []byte, length int) bool {
 			p.s(" [invalid number of sources ")
 			p.i(srcs)
 			p.c(']')
-			return false
+			return true
 		}
 		if p.opts.Verbose == 1 {
 			p.s(", ")
@@ -314,11 +331,11 @@ func (p *Printer) igmpV3Report(b []byte, length int) bool {
 }
 
 func (p *Printer) igmpV3Query(b []byte, length int) bool {
+	p.s(" v3")
 	if len(b) < 12 {
 		p.trunc("igmp")
 		return false
 	}
-	p.s(" v3")
 	mrc := uint32(b[1])
 	if mrc != 100 {
 		mrt := mrc
@@ -328,29 +345,44 @@ func (p *Printer) igmpV3Query(b []byte, length int) bool {
 		p.s(" [max resp time ")
 		if mrt < 600 {
 			p.u(uint64(mrt / 10))
-			if mrt%10 != 0 {
-				p.c('.')
-				p.u(uint64(mrt % 10))
-			}
+			p.c('.')
+			p.u(uint64(mrt % 10))
 			p.s("s")
 		} else {
 			p.relts(mrt / 10)
 		}
 		p.c(']')
 	}
-	if be32(b[4:]) != 0 {
-		p.s(" [gaddr ")
-		p.ip4(b[4:])
-		if n := int(be16(b[10:])); n > 0 {
-			if length < 12+4*n {
-				p.s(" [invalid number of sources]")
-			} else {
-				p.s(", ")
-				p.i(n)
-				p.s(" source(s)")
-			}
-		}
+	n := int(be16(b[10:]))
+	if length < 12+4*n {
+		p.s(" [invalid len ")
+		p.i(length)
 		p.c(']')
+		return true
 	}
+	if be32(b[4:]) == 0 {
+		return true
+	}
+	p.s(" [gaddr ")
+	p.ip4(b[4:])
+	if n > 0 {
+		if p.opts.Verbose > 1 {
+			p.s(" {")
+			for j := 0; j < n; j++ {
+				if len(b) < 12+4*(j+1) {
+					p.trunc("igmp")
+					return false
+				}
+				p.c(' ')
+				p.ip4(b[12+4*j:])
+			}
+			p.s(" }")
+		} else {
+			p.s(", ")
+			p.i(n)
+			p.s(" source(s)")
+		}
+	}
+	p.c(']')
 	return true
 }

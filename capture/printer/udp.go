@@ -61,10 +61,9 @@ func (p *Printer) udp(b []byte, length int, fragmented bool) {
 		return
 	}
 	p.udpAddrs(sport, dport)
+	// Decoders see the bytes up to the end of the IP packet, as tcpdump's
+	// do, even where the UDP length says less.
 	payload := b[8:]
-	if len(payload) > length {
-		payload = payload[:length]
-	}
 	// tcpdump checks UDP checksums from -v over IPv6 (where they are
 	// mandatory) but only from -vv over IPv4.
 	field := be16(b[6:8])

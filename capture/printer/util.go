@@ -59,6 +59,15 @@ func (p *Printer) mac(b []byte) {
 	}
 }
 
+// linkaddr is mac as tcpdump's linkaddr_string, which names an empty one.
+func (p *Printer) linkaddr(b []byte) {
+	if len(b) == 0 {
+		p.s("<empty>")
+		return
+	}
+	p.mac(b)
+}
+
 // tok looks a code up in a table of names, as tcpdump's tok2str does.
 func tok(table map[uint32]string, v uint32) (string, bool) {
 	s, ok := table[v]

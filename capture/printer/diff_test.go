@@ -1,0 +1,63 @@
+package printer
+
+import (
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestDifferential mutates corpus packets at random (flipped header bytes,
+// cut captures), prints them with tcpdump and with this package, and
+// reports the packets whose lines differ. It is a tool for finding gaps,
+// not part of the suite: NSDIAG_DIFF=<packets> enables it.
+func TestDifferential(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("NSDIAG_DIFF"))
+	if n == 0 {
+		t.Skip("set NSDIAG_DIFF=<packets> to compare mutated packets with tcpdump")
+	}
+	seed := int64(1)
+	if s, err := strconv.ParseInt(os.Getenv("NSDIAG_DIFF_SEED"), 10, 64); err == nil {
+		seed = s
+	}
+	rng := rand.New(rand.NewSource(seed))
+	for _, c := range corpus {
+		base := c.build(t)
+		var recs []rec
+		for i := 0; i < n; i++ {
+			p := base[rng.Intn(len(base))]
+			d := append([]byte(nil), p.data...)
+			wire := max(p.wire, len(d))
+			switch rng.Intn(3) {
+			case 0:
+				d[rng.Intn(min(len(d), 80))] = byte(rng.Intn(256))
+			case 1:
+				d[rng.Intn(min(len(d), 80))] ^= 1 << rng.Intn(8)
+			case 2:
+				d = d[:rng.Intn(len(d)+1)]
+			}
+			recs = append(recs, rec{data: d, wire: wire})
+		}
+		file := filepath.Join(t.TempDir(), c.name+".pcap")
+		writePcap(t, file, c.link, recs)
+		for _, flags := range []string{"", "-v"} {
+			want, err := tcpdump(t, file, flags)
+			if err != nil {
+				t.Skip(err)
+			}
+			got := ours(t, file, flags)
+			wl := strings.Split(strings.TrimSuffix(string(want), "\n"), "\n")
+			gl := strings.Split(strings.TrimSuffix(string(got), "\n"), "\n")
+			common, onlyA, onlyB := diffLines(wl, gl)
+			t.Logf("%s %q: %d/%d lines identical", c.name, flags, common, max(len(wl), len(gl)))
+			for i := 0; i < len(onlyA) && i < 8; i++ {
+				t.Logf("  tcpdump: %s", wl[onlyA[i]])
+			}
+			for i := 0; i < len(onlyB) && i < 8; i++ {
+				t.Logf("  nsdiag : %s", gl[onlyB[i]])
+			}
+		}
+	}
+}
