@@ -134,3 +134,23 @@ func TestIntegrationDeadlineAndCancel(t *testing.T) {
 		t.Fatalf("cancelled run: %+v, %v", st, err)
 	}
 }
+
+// A link-local destination needs its zone; replies carry it back.
+func TestIntegrationLinkLocal(t *testing.T) {
+	p := netnstest.NewPair(t)
+	netnstest.Addr(t, p.A, p.DevA, "fe80::a/64")
+	netnstest.Addr(t, p.B, p.DevB, "fe80::b/64")
+	dest := netip.MustParseAddr("fe80::b%" + p.DevA)
+	st, replies, _ := collect(t, Config{Target: p.A, Dest: dest, Count: 2, Interval: 20 * time.Millisecond})
+	if st.Received != 2 {
+		t.Fatalf("stats %+v, want 2 replies", st)
+	}
+	for _, r := range replies {
+		if r.From != dest || r.WrongSource {
+			t.Fatalf("reply from %s (wrong source %v), want %s", r.From, r.WrongSource, dest)
+		}
+	}
+	if _, err := New(Config{Target: p.A, Dest: netip.MustParseAddr("fe80::b%nosuchif")}); err == nil {
+		t.Fatal("unknown zone accepted")
+	}
+}

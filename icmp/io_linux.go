@@ -86,16 +86,18 @@ func (s *socket) recv(buf, oob []byte, block bool) (int, int, netip.Addr, error)
 	if e != 0 {
 		return 0, 0, netip.Addr{}, e
 	}
-	return int(n), int(r.hdr.Controllen), rawAddr(&r.from), nil
+	return int(n), int(r.hdr.Controllen), s.rawAddr(&r.from), nil
 }
 
-// rawAddr reads an IPv4 or IPv6 address out of a raw sockaddr.
-func rawAddr(sa *unix.RawSockaddrAny) netip.Addr {
+// rawAddr reads an IPv4 or IPv6 address out of a raw sockaddr, with the
+// zone of a link-local one.
+func (s *socket) rawAddr(sa *unix.RawSockaddrAny) netip.Addr {
 	switch sa.Addr.Family {
 	case unix.AF_INET:
 		return netip.AddrFrom4((*unix.RawSockaddrInet4)(unsafe.Pointer(sa)).Addr)
 	case unix.AF_INET6:
-		return netip.AddrFrom16((*unix.RawSockaddrInet6)(unsafe.Pointer(sa)).Addr).Unmap()
+		sa6 := (*unix.RawSockaddrInet6)(unsafe.Pointer(sa))
+		return s.withZone(netip.AddrFrom16(sa6.Addr).Unmap(), sa6.Scope_id)
 	}
 	return netip.Addr{}
 }

@@ -125,15 +125,17 @@ const (
 // sock_extended_err, the sender of the ICMP error and the header of the
 // request it was about.
 type queuedError struct {
-	errno      uint32
-	origin     uint8
-	typ, code  uint8
-	info       uint32
-	offender   netip.Addr
-	origType   uint8
-	origID     uint16
-	origSeq    uint16
-	haveHeader bool
+	errno     uint32
+	origin    uint8
+	typ, code uint8
+	info      uint32
+	offender  netip.Addr
+	// offenderScope is the offender's IPv6 scope ID (its interface).
+	offenderScope uint32
+	origType      uint8
+	origID        uint16
+	origSeq       uint16
+	haveHeader    bool
 }
 
 // parseExtendedErr reads a sock_extended_err (16 bytes) followed by the
@@ -152,6 +154,9 @@ func parseExtendedErr(d []byte) (queuedError, bool) {
 		q.offender = netip.AddrFrom4([4]byte(sa[4:8]))
 	} else if len(sa) >= 24 && binary.NativeEndian.Uint16(sa) == 10 { // AF_INET6
 		q.offender = netip.AddrFrom16([16]byte(sa[8:24])).Unmap()
+		if len(sa) >= 28 {
+			q.offenderScope = binary.NativeEndian.Uint32(sa[24:])
+		}
 	}
 	return q, true
 }

@@ -270,7 +270,7 @@ func (r *run) handle(b, oob []byte, from netip.Addr) {
 	}
 	rep := &r.evReply
 	*rep = Reply{Seq: e.seq, From: from, Bytes: e.icmpLen, TTL: e.ttl, At: time.Unix(0, stamp)}
-	rep.WrongSource = from != r.p.cfg.Dest
+	rep.WrongSource = from.WithZone("") != r.p.cfg.Dest.WithZone("")
 	rep.Truncated = e.icmpLen < 8+r.p.dataLen
 	rep.Timed = r.p.timing && e.icmpLen >= 8+timevalLen
 	if rep.Timed {
@@ -334,7 +334,7 @@ func (r *run) handleError(q queuedError) {
 		}
 		r.tr.acknowledge(q.origSeq)
 		r.stats.Errors++
-		r.evErr = ICMPError{Seq: q.origSeq, From: q.offender, Type: q.typ, Code: q.code, Info: q.info, IPv6: s.v6, At: now}
+		r.evErr = ICMPError{Seq: q.origSeq, From: s.withZone(q.offender, q.offenderScope), Type: q.typ, Code: q.code, Info: q.info, IPv6: s.v6, At: now}
 		r.emit(&r.evErr)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 	"unsafe"
@@ -32,6 +33,28 @@ type socket struct {
 	destRaw unix.RawSockaddrInet6
 	destLen int
 	rx      rx
+	// zones names the namespace's interfaces by index, for link-local
+	// addresses (fe80::1%eth0), which need a scope.
+	zones map[uint32]string
+}
+
+// zone is the interface name for a scope ID, "" for none.
+func (s *socket) zone(scope uint32) string {
+	if scope == 0 {
+		return ""
+	}
+	if name, ok := s.zones[scope]; ok {
+		return name
+	}
+	return fmt.Sprint(scope)
+}
+
+// withZone gives a link-local IPv6 address the zone of its scope ID.
+func (s *socket) withZone(a netip.Addr, scope uint32) netip.Addr {
+	if scope == 0 || !a.Is6() || !(a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast()) {
+		return a
+	}
+	return a.WithZone(s.zone(scope))
 }
 
 // openSocket does all namespace-bound work inside cfg.Target: checks the
@@ -50,23 +73,33 @@ func openSocket(cfg *Config) (*socket, error) {
 			s.device = cfg.Source
 		}
 	}
-	if s.v6 {
-		s.dest = &unix.SockaddrInet6{Addr: cfg.Dest.As16()}
-		s.destRaw = unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: cfg.Dest.As16()}
-		s.destLen = unix.SizeofSockaddrInet6
-	} else {
-		s.dest = &unix.SockaddrInet4{Addr: cfg.Dest.As4()}
-		v4 := (*unix.RawSockaddrInet4)(unsafe.Pointer(&s.destRaw))
-		*v4 = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: cfg.Dest.As4()}
-		s.destLen = unix.SizeofSockaddrInet4
-	}
 	err := nsexec.Do(cfg.Target, func() error {
+		s.zones = map[uint32]string{}
+		if ifs, err := net.Interfaces(); err == nil {
+			for _, i := range ifs {
+				s.zones[uint32(i.Index)] = i.Name
+			}
+		}
+		scope, err := s.scopeOf(cfg.Dest, cfg.Target)
+		if err != nil {
+			return err
+		}
+		if s.v6 {
+			s.dest = &unix.SockaddrInet6{Addr: cfg.Dest.As16(), ZoneId: scope}
+			s.destRaw = unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: cfg.Dest.As16(), Scope_id: scope}
+			s.destLen = unix.SizeofSockaddrInet6
+		} else {
+			s.dest = &unix.SockaddrInet4{Addr: cfg.Dest.As4()}
+			v4 := (*unix.RawSockaddrInet4)(unsafe.Pointer(&s.destRaw))
+			*v4 = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: cfg.Dest.As4()}
+			s.destLen = unix.SizeofSockaddrInet4
+		}
 		if s.device != "" {
 			if _, err := net.InterfaceByName(s.device); err != nil {
 				return fmt.Errorf("unknown interface %q in %s; list them with ip -n NS link (-I takes an interface or a local address)", s.device, cfg.Target.Label())
 			}
 		}
-		src, err := probeSource(cfg.Dest, s.device, srcGiven)
+		src, err := probeSource(s.dest, s.device, srcGiven)
 		if err != nil {
 			return err
 		}
@@ -92,6 +125,24 @@ func family(v6 bool) (int, int) {
 	return unix.AF_INET, unix.IPPROTO_ICMP
 }
 
+// scopeOf reads the zone of a link-local destination (an interface name or
+// index in this namespace).
+func (s *socket) scopeOf(a netip.Addr, t nsexec.Target) (uint32, error) {
+	z := a.Zone()
+	if z == "" {
+		return 0, nil
+	}
+	for idx, name := range s.zones {
+		if name == z {
+			return idx, nil
+		}
+	}
+	if n, err := strconv.ParseUint(z, 10, 32); err == nil {
+		return uint32(n), nil
+	}
+	return 0, fmt.Errorf("unknown interface %q in %s (the zone of %s); list them with ip -n NS link", z, t.Label(), a)
+}
+
 func sockaddr(a netip.Addr, port int) unix.Sockaddr {
 	if a.Is6() {
 		return &unix.SockaddrInet6{Addr: a.As16(), Port: port}
@@ -112,8 +163,9 @@ func addrOf(sa unix.Sockaddr) netip.Addr {
 // probeSource connects a UDP socket towards dest, which sends nothing but
 // makes the kernel pick a route and source address; no route is the
 // "connect: Network is unreachable" iputils reports before pinging.
-func probeSource(dest netip.Addr, device string, given netip.Addr) (netip.Addr, error) {
-	fam, _ := family(dest.Is6())
+func probeSource(dest unix.Sockaddr, device string, given netip.Addr) (netip.Addr, error) {
+	_, v6 := dest.(*unix.SockaddrInet6)
+	fam, _ := family(v6)
 	fd, err := unix.Socket(fam, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return netip.Addr{}, os.NewSyscallError("socket", err)
@@ -129,7 +181,15 @@ func probeSource(dest netip.Addr, device string, given netip.Addr) (netip.Addr, 
 			return netip.Addr{}, fmt.Errorf("bind to source %s: %w (is it an address of this namespace?)", given, err)
 		}
 	}
-	if err := unix.Connect(fd, sockaddr(dest, 1025)); err != nil {
+	// Connecting a UDP socket needs a port; iputils uses 1025.
+	probe := dest
+	switch d := dest.(type) {
+	case *unix.SockaddrInet4:
+		probe = &unix.SockaddrInet4{Addr: d.Addr, Port: 1025}
+	case *unix.SockaddrInet6:
+		probe = &unix.SockaddrInet6{Addr: d.Addr, ZoneId: d.ZoneId, Port: 1025}
+	}
+	if err := unix.Connect(fd, probe); err != nil {
 		return netip.Addr{}, os.NewSyscallError("connect", err)
 	}
 	sa, err := unix.Getsockname(fd)
