@@ -179,7 +179,7 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 		p.x(uint64(be16(b[4:])), 4)
 	case 133:
 		if p.opts.Verbose > 0 {
-			p.ndOptions(b[min(8, len(b)):min(len(b), length)])
+			p.ndOptions(b[min(8, len(b)):], length-8)
 		}
 	case 134:
 		if p.opts.Verbose > 0 {
@@ -199,7 +199,7 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 			p.s("ms, retrans timer ")
 			p.u(uint64(be32(b[12:])))
 			p.s("ms")
-			p.ndOptions(b[16:min(len(b), length)])
+			p.ndOptions(b[16:], length-16)
 		}
 	case 135:
 		if !need(24) {
@@ -208,7 +208,7 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 		p.s(", who has ")
 		p.ip6(b[8:])
 		if p.opts.Verbose > 0 {
-			p.ndOptions(b[24:min(len(b), length)])
+			p.ndOptions(b[24:], length-24)
 		}
 	case 136:
 		if !need(24) {
@@ -233,7 +233,7 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 				p.s("none")
 			}
 			p.c(']')
-			p.ndOptions(b[24:min(len(b), length)])
+			p.ndOptions(b[24:], length-24)
 		}
 	case 137:
 		if !need(40) {
@@ -244,7 +244,7 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 		p.s(" to ")
 		p.ip6(b[8:])
 		if p.opts.Verbose > 0 {
-			p.ndOptions(b[40:min(len(b), length)])
+			p.ndOptions(b[40:], length-40)
 		}
 	default:
 		p.s(", length ")
@@ -280,11 +280,16 @@ func (p *Printer) raFlags(f byte) {
 var ndOptNames = map[uint32]string{1: "source link-address", 2: "destination link-address", 3: "prefix info",
 	4: "redirected header", 5: "mtu", 8: "homeagent info", 24: "route info", 25: "rdnss", 31: "dnssl"}
 
-// ndOptions prints -v's neighbor discovery options, one per line.
-func (p *Printer) ndOptions(b []byte) {
-	for len(b) >= 2 {
+// ndOptions prints -v's neighbor discovery options, one per line: resid
+// bytes of them, of which b holds those captured.
+func (p *Printer) ndOptions(b []byte, resid int) {
+	for resid > 0 {
+		if len(b) < 2 {
+			p.trunc("icmp6")
+			return
+		}
 		typ, n := b[0], int(b[1])*8
-		if n == 0 || n > len(b) {
+		if n == 0 || n > resid || n > len(b) {
 			p.trunc("icmp6")
 			return
 		}
@@ -314,7 +319,7 @@ func (p *Printer) ndOptions(b []byte) {
 		if p.opts.Verbose > 1 {
 			p.hexdumpAfter("\n\t    ", b[2:n], false)
 		}
-		b = b[n:]
+		b, resid = b[n:], resid-n
 	}
 }
 

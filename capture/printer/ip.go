@@ -11,7 +11,7 @@ var ipProtoNames = map[uint32]string{
 	0: "Options", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 8: "EGP", 9: "IGRP", 17: "UDP",
 	33: "DCCP", 41: "IPv6", 43: "Routing", 44: "Fragment", 46: "RSVP", 47: "GRE", 50: "ESP",
 	51: "AH", 55: "Mobile IP", 58: "ICMPv6", 60: "unknown", 88: "EIGRP", 89: "OSPF", 103: "PIM",
-	108: "Compressed IP", 112: "VRRP", 113: "PGM", 132: "SCTP", 135: "Mobility",
+	108: "Compressed IP", 112: "VRRP", 113: "PGM", 132: "SCTP", 135: "Mobility", 143: "Ethernet",
 }
 
 func (p *Printer) protoName(nh byte) {
@@ -382,9 +382,6 @@ func (p *Printer) ipv6(b []byte, length int) {
 			p.demux(nh, cp, rest, fragmented)
 			return
 		}
-		if len(cp) == 0 && rest > 0 {
-			return
-		}
 	}
 }
 
@@ -459,17 +456,26 @@ func (p *Printer) ip6Options(b []byte) bool {
 
 // routing6 prints a routing header as tcpdump's rt6_print does.
 func (p *Printer) routing6(b []byte) (int, bool) {
-	if len(b) < 4 {
+	// Fields print one by one until the capture runs out, as tcpdump's.
+	if len(b) < 2 {
 		p.trunc("rt6")
 		return 0, false
 	}
 	n := (int(b[1]) + 1) * 8
 	p.s("RT6 (len=")
 	p.u(uint64(b[1]))
+	if len(b) < 3 {
+		p.trunc("rt6")
+		return 0, false
+	}
 	p.s(", type=")
 	p.u(uint64(b[2]))
 	if b[2] == 0 {
 		p.s(" [Deprecated]")
+	}
+	if len(b) < 4 {
+		p.trunc("rt6")
+		return 0, false
 	}
 	p.s(", segleft=")
 	p.u(uint64(b[3]))
@@ -528,6 +534,10 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		}
 		p.icmp6(b, length, fragmented)
 	case 2:
+		if p.ipc.v != 4 {
+			p.s("[IGMP requires IPv4] (invalid)")
+			return
+		}
 		p.igmp(b, length)
 	case 4, 41:
 		saved := p.ipc
@@ -541,6 +551,12 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		p.gre(b, length)
 	case 59:
 		p.s("no next header")
+	case 143:
+		if p.ipc.v != 6 {
+			p.s("[Ethernet requires IPv6] (invalid)")
+			return
+		}
+		p.etherAt(b, length)
 	case 77:
 		p.s(" nd ")
 		p.i(length)

@@ -48,7 +48,8 @@ func (p *Printer) linkLayer(pkt *Packet, length int) int {
 		return p.sll(data, length)
 	case layers.LinkTypeLinuxSLL2:
 		return p.sll2(data, length, pkt.Interface)
-	case layers.LinkTypeRaw, 12:
+	case layers.LinkTypeRaw, 12, layers.LinkTypeIPv4, layers.LinkTypeIPv6:
+		// tcpdump dispatches all raw-IP link types on the version nibble.
 		if p.opts.LinkHeader {
 			p.s("ip: ")
 		}
@@ -65,18 +66,6 @@ func (p *Printer) linkLayer(pkt *Packet, length int) int {
 			p.s("unknown ip ")
 			p.u(uint64(data[0] >> 4))
 		}
-		return 0
-	case layers.LinkTypeIPv4:
-		if p.opts.LinkHeader {
-			p.s("ip: ")
-		}
-		p.ipv4(data, length)
-		return 0
-	case layers.LinkTypeIPv6:
-		if p.opts.LinkHeader {
-			p.s("ip: ")
-		}
-		p.ipv6(data, length)
 		return 0
 	}
 	p.s("unsupported link type ")

@@ -191,6 +191,10 @@ func (p *Printer) tcp(b []byte, length int, fragmented bool) {
 	}
 	p.s(", length ")
 	p.i(length)
+	if flags&thRST != 0 && p.opts.Verbose > 0 && length > 0 {
+		p.rstData(b[min(hlen, len(b)):], length)
+		return
+	}
 	if length > 0 {
 		p.tcpApp(sport, dport, b[min(hlen, len(b)):], length)
 	}
@@ -362,4 +366,21 @@ func (p *Printer) pseudoSum(proto byte, length int) uint32 {
 	sum = checksum(sum, p.ipc.dst)
 	sum += uint32(proto) + uint32(length&0xffff) + uint32(length>>16)
 	return sum
+}
+
+// rstData prints -v's view of data carried by a reset (RFC 1122 lets a
+// reset explain itself), at most 30 bytes of it.
+func (p *Printer) rstData(b []byte, length int) {
+	if len(b) >= length {
+		p.s(" [RST")
+	} else {
+		p.s(" [!RST")
+	}
+	if length > 30 {
+		length = 30
+		p.c('+')
+	}
+	p.c(' ')
+	p.printn(b, 0, length)
+	p.c(']')
 }
