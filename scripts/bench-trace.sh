@@ -4,14 +4,14 @@
 #   1. a full trace h1 -> h2 (UDP, the default method, and ICMP -I)
 #   2. the same with r2 silent (an nftables rule drops its Time Exceeded),
 #      both tools with the same -w (the default 5,3,10).
-# traceroute runs inside h1 (one ip netns exec around the whole loop, so
-# its setup is not counted); nsdiag runs from the host with -n, so its
-# setns is. Each figure is the mean wall time of RUNS runs (default 20).
-# ICMP rate limits are off in the lab so runs do not starve each other.
-# Needs root.
+# Both run from one shell inside h1, turn about, RUNS times each (default
+# 21), so they share whatever load the machine has; nsdiag is still given
+# -n h1 and enters the namespace itself. Figures are medians of the wall
+# time of each run. ICMP rate limits are off in the lab so runs do not
+# starve each other. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-20}
+RUNS=${RUNS:-21}
 BIN=${BIN:-bin/nsdiag}
 [ -x "$BIN" ] || { echo "build first: make build" >&2; exit 1; }
 command -v traceroute >/dev/null || { echo "needs traceroute (apt-get install traceroute)" >&2; exit 1; }
@@ -28,26 +28,22 @@ for n in h1 r1 r2 r3 r4 h2; do
 	ip netns exec "${P}bench-$n" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
 done
 
-# mean_ms CMD...: mean wall time of RUNS runs of CMD, in milliseconds,
-# after one warm-up run (ARP/ND entries, page cache).
-mean_ms() {
-	"$@" >/dev/null 2>&1
-	local t0 t1
-	t0=$(date +%s%N)
-	for _ in $(seq "$RUNS"); do "$@" >/dev/null 2>&1; done
-	t1=$(date +%s%N)
-	echo "scale=3; ($t1 - $t0) / $RUNS / 1000000" | bc
-}
-
-# peer_ms ARGS...: the same for traceroute -n ARGS inside h1.
-peer_ms() {
+# pair_ms ARGS...: inside h1, run "traceroute -n ARGS" and "nsdiag trace
+# -n h1 ARGS" in turn RUNS times (after one warm-up each) and print the two
+# medians in milliseconds.
+pair_ms() {
 	ip netns exec "$H1" bash -c '
-		runs=$1; shift
-		traceroute -n "$@" >/dev/null
-		t0=$(date +%s%N)
-		for _ in $(seq "$runs"); do traceroute -n "$@" >/dev/null; done
-		t1=$(date +%s%N)
-		echo "scale=3; ($t1 - $t0) / $runs / 1000000" | bc' _ "$RUNS" "$@"
+		runs=$1 bin=$2 ns=$3; shift 3
+		ms() { local t0=$(date +%s%N); "$@" >/dev/null 2>&1; echo $(( ($(date +%s%N) - t0) / 1000 )); }
+		median() { sort -n | awk "{a[NR]=\$1} END {printf \"%.2f\", a[int((NR+1)/2)] / 1000}"; }
+		traceroute -n "$@" >/dev/null; "$bin" trace -n "$ns" "$@" >/dev/null
+		: >/tmp/bt.peer.$$; : >/tmp/bt.ours.$$
+		for _ in $(seq "$runs"); do
+			ms traceroute -n "$@" >>/tmp/bt.peer.$$
+			ms "$bin" trace -n "$ns" "$@" >>/tmp/bt.ours.$$
+		done
+		echo "$(median </tmp/bt.peer.$$) $(median </tmp/bt.ours.$$)"
+		rm -f /tmp/bt.peer.$$ /tmp/bt.ours.$$' _ "$RUNS" "$BIN" "$H1" "$@"
 }
 
 check_same_hops() {
@@ -60,22 +56,26 @@ check_same_hops() {
 	fi
 }
 
-report() {
-	local name=$1 peer=$2 ours=$3
-	printf '%-34s traceroute %8.2f ms   nsdiag %8.2f ms   ratio %.2f (goal <= 1.0)\n' \
+row() {
+	local name=$1; shift
+	read -r peer ours < <(pair_ms "$@")
+	printf '%-32s traceroute %7.2f ms   nsdiag %7.2f ms   ratio %.2f (goal <= 1.0)\n' \
 		"$name" "$peer" "$ours" "$(echo "scale=4; $ours / $peer" | bc)"
 }
 
-echo "trace h1 -> h2 over 5 hops, mean of $RUNS runs each"
-# What a bare start of each program costs, for reading the ratios: on a
-# lab whose round trips are microseconds, start-up is most of a trace.
-printf '%-34s traceroute %8.2f ms   nsdiag %8.2f ms\n' "process start (--version)" \
-	"$(mean_ms traceroute --version)" "$(mean_ms "$BIN" --version)"
+echo "trace h1 -> h2 over 5 hops, median of $RUNS runs each, taking turns"
+# What a bare start costs, for reading the ratios: on a lab whose round
+# trips are microseconds, start-up is most of a trace.
+read -r peer ours < <(ip netns exec "$H1" bash -c '
+	ms() { local t0=$(date +%s%N); "$@" >/dev/null 2>&1; echo $(( ($(date +%s%N) - t0) / 1000 )); }
+	median() { sort -n | awk "{a[NR]=\$1} END {printf \"%.2f\", a[int((NR+1)/2)] / 1000}"; }
+	for _ in $(seq "$1"); do ms traceroute --version; done | median; echo -n " "
+	for _ in $(seq "$1"); do ms "$2" --version; done | median; echo' _ "$RUNS" "$BIN")
+printf '%-32s traceroute %7.2f ms   nsdiag %7.2f ms\n' "process start (--version)" "$peer" "$ours"
+
 for m in "" "-I"; do
 	check_same_hops $m "$DEST"
-	peer=$(peer_ms $m "$DEST")
-	ours=$(mean_ms "$BIN" trace -n "$H1" $m "$DEST")
-	report "full trace ${m:-(UDP)}" "$peer" "$ours"
+	row "full trace ${m:-(UDP)}" $m "$DEST"
 done
 
 ip netns exec "${P}bench-r2" nft -f - <<'NFT'
@@ -89,7 +89,5 @@ table inet silent {
 NFT
 for m in "" "-I"; do
 	check_same_hops $m "$DEST"
-	peer=$(peer_ms -w 5,3,10 $m "$DEST")
-	ours=$(mean_ms "$BIN" trace -n "$H1" -w 5,3,10 $m "$DEST")
-	report "silent r2, -w 5,3,10 ${m:-(UDP)}" "$peer" "$ours"
+	row "silent r2, -w 5,3,10 ${m:-(UDP)}" -w 5,3,10 $m "$DEST"
 done

@@ -42,7 +42,7 @@ func init() {
 			&cli.IntFlag{Name: "report-cycles", Aliases: []string{"c"}, Value: 10, Usage: "`CYCLES` to send in report mode"},
 			&cli.Float64Flag{Name: "interval", Value: 1, Usage: "`SECONDS` between report cycles"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per hop (report mode: mtr's JSON report)"},
-		}, append(ownersFlags, privilegeFlags...)...),
+		}, ownersFlags...),
 		Action: runTrace,
 	})
 }
@@ -95,11 +95,6 @@ func runTrace(c *cli.Context) error {
 	a.cfg = tr.Config()
 	out := c.App.Writer
 	own := loadOwners(c)
-	// The sockets are open and the owners read: nothing else needs
-	// privilege.
-	if err := dropPrivileges(c); err != nil {
-		return exitWith(1, err)
-	}
 	if a.report {
 		return traceReport(ctx, out, tr, a, own)
 	}
