@@ -19,7 +19,7 @@ func init() {
 	register(&cli.Command{
 		Name:      "ping",
 		Usage:     "send ICMP echo requests from inside a network namespace, as iputils ping",
-		ArgsUsage: "HOST",
+		UsageText: "nsdiag ping [-n NETNS] [options] HOST\n\nExamples:\n   nsdiag ping -n h1 -c 3 10.0.2.1\n   nsdiag ping 10.0.2.1 -c 3 -i 0.2 -n h1\n   nsdiag ping -n pid:4242 -f -c 1000 fd00:2::1\n   nsdiag ping -n h1 --json -c 2 h2.lab",
 		Description: "Output, options and exit status follow iputils ping: 0 when replies came, 1 when none came\n" +
 			"(or fewer than -c before the -w deadline), 2 on any other error. Options may follow HOST.",
 		Flags: append([]cli.Flag{
