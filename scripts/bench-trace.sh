@@ -21,8 +21,13 @@ P="nsbt$$-"
 H1="${P}bench-h1"
 DEST=10.0.5.2
 
-cleanup() { "$BIN" lab down --prefix "$P" "$LAB" >/dev/null 2>&1 || true; }
+ENGINE=$(mktemp)
+cleanup() {
+	"$BIN" lab down --prefix "$P" "$LAB" >/dev/null 2>&1 || true
+	rm -f "$ENGINE"
+}
 trap cleanup EXIT
+CGO_ENABLED=0 go build -o "$ENGINE" ./internal/bench/trace
 "$BIN" lab up --prefix "$P" "$LAB" >/dev/null
 for n in h1 r1 r2 r3 r4 h2; do
 	ip netns exec "${P}bench-$n" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
@@ -56,11 +61,18 @@ check_same_hops() {
 	fi
 }
 
+# row NAME ENGINE_ARGS -- ARGS: one line of figures: whole programs in
+# turns, then the engine alone (internal/bench/trace: the same traces in one
+# process, so without the Go runtime's start-up).
 row() {
-	local name=$1; shift
+	local name=$1 eargs=() peer ours engine
+	shift
+	while [ "$1" != "--" ]; do eargs+=("$1"); shift; done
+	shift
 	read -r peer ours < <(pair_ms "$@")
-	printf '%-32s traceroute %7.2f ms   nsdiag %7.2f ms   ratio %.2f (goal <= 1.0)\n' \
-		"$name" "$peer" "$ours" "$(echo "scale=4; $ours / $peer" | bc)"
+	engine=$("$ENGINE" -n "$H1" -runs "$RUNS" "${eargs[@]}" "$DEST")
+	printf '%-30s traceroute %7.2f ms  nsdiag %7.2f ms  ratio %.2f (goal <= 1.0);  engine alone %6.2f ms, ratio %.2f\n' \
+		"$name" "$peer" "$ours" "$(echo "scale=4; $ours / $peer" | bc)" "$engine" "$(echo "scale=4; $engine / $peer" | bc)"
 }
 
 echo "trace h1 -> h2 over 5 hops, median of $RUNS runs each, taking turns"
@@ -71,11 +83,11 @@ read -r peer ours < <(ip netns exec "$H1" bash -c '
 	median() { sort -n | awk "{a[NR]=\$1} END {printf \"%.2f\", a[int((NR+1)/2)] / 1000}"; }
 	for _ in $(seq "$1"); do ms traceroute --version; done | median; echo -n " "
 	for _ in $(seq "$1"); do ms "$2" --version; done | median; echo' _ "$RUNS" "$BIN")
-printf '%-32s traceroute %7.2f ms   nsdiag %7.2f ms\n' "process start (--version)" "$peer" "$ours"
+printf '%-30s traceroute %7.2f ms  nsdiag %7.2f ms\n' "process start (--version)" "$peer" "$ours"
 
 for m in "" "-I"; do
 	check_same_hops $m "$DEST"
-	row "full trace ${m:-(UDP)}" $m "$DEST"
+	row "full trace ${m:-(UDP)}" $m -- $m "$DEST"
 done
 
 ip netns exec "${P}bench-r2" nft -f - <<'NFT'
@@ -89,5 +101,5 @@ table inet silent {
 NFT
 for m in "" "-I"; do
 	check_same_hops $m "$DEST"
-	row "silent r2, -w 5,3,10 ${m:-(UDP)}" -w 5,3,10 $m "$DEST"
+	row "silent r2, -w 5,3,10 ${m:-(UDP)}" -w 5s $m -- -w 5,3,10 $m "$DEST"
 done
