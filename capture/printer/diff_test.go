@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestDifferential mutates corpus packets at random (flipped header bytes,
@@ -54,10 +55,29 @@ func TestDifferential(t *testing.T) {
 			t.Logf("%s %q: %d/%d lines identical", c.name, flags, common, max(len(wl), len(gl)))
 			for i := 0; i < len(onlyA) && i < 8; i++ {
 				t.Logf("  tcpdump: %s", wl[onlyA[i]])
+				if os.Getenv("NSDIAG_DIFF_HEX") != "" {
+					if k := packetAt(wl[onlyA[i]]); k >= 0 && k < len(recs) {
+						t.Logf("  packet %d: %x", k, recs[k].data)
+					}
+				}
 			}
 			for i := 0; i < len(onlyB) && i < 8; i++ {
 				t.Logf("  nsdiag : %s", gl[onlyB[i]])
 			}
 		}
 	}
+}
+
+// packetAt maps a line's timestamp back to the packet's index in the file.
+func packetAt(line string) int {
+	ts, err := time.Parse("15:04:05.000000", strings.Fields(line + " x")[0])
+	if err != nil {
+		return -1
+	}
+	first := corpusTime.Truncate(24 * time.Hour)
+	d := ts.Sub(time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)) - corpusTime.Sub(first)
+	if d < 0 {
+		d += 24 * time.Hour
+	}
+	return int((d + 617*time.Microsecond) / (1234567 * time.Microsecond / 1000))
 }

@@ -487,11 +487,12 @@ func (p *Printer) dnsRR(b []byte, off int) (int, bool) {
 	rd := b[cp:rp]
 	switch typ {
 	case 1:
-		if len(rd) < 4 {
+		// tcpdump reads the address whatever the record's length says.
+		if cp+4 > len(b) {
 			return 0, false
 		}
 		p.c(' ')
-		p.ip4(rd)
+		p.ip4(b[cp:])
 	case 2, 5, 12, 39:
 		p.c(' ')
 		if _, ok := p.dnsName(b, cp); !ok {
@@ -552,11 +553,11 @@ func (p *Printer) dnsRR(b []byte, off int) (int, bool) {
 		p.c(' ')
 		p.u(uint64(be16(rd[2:])))
 	case 28:
-		if len(rd) < 16 {
+		if cp+16 > len(b) {
 			return 0, false
 		}
 		p.c(' ')
-		p.ip6(rd)
+		p.ip6(b[cp:])
 	case 41:
 		p.s(" UDPsize=")
 		p.u(uint64(class))

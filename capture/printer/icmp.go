@@ -130,7 +130,7 @@ func (p *Printer) icmp4(b []byte, length int, fragmented bool) {
 			return
 		}
 		p.s("router advertisement lifetime ")
-		p.u(uint64(be16(b[6:])))
+		p.lifetime(int(be16(b[6:])))
 		p.c(' ')
 		p.u(uint64(b[4]))
 		p.s(": ")
@@ -285,5 +285,24 @@ func (p *Printer) relts(secs uint32) {
 			p.c(u.name)
 			secs %= u.n
 		}
+	}
+}
+
+// lifetime prints seconds as tcpdump's router advertisement does: s, m:ss
+// or h:mm:ss.
+func (p *Printer) lifetime(t int) {
+	switch {
+	case t < 60:
+		p.i(t)
+	case t < 3600:
+		p.i(t / 60)
+		p.c(':')
+		p.pad(t%60, 2)
+	default:
+		p.i(t / 3600)
+		p.c(':')
+		p.pad(t%3600/60, 2)
+		p.c(':')
+		p.pad(t%60, 2)
 	}
 }

@@ -283,13 +283,14 @@ var ndOptNames = map[uint32]string{1: "source link-address", 2: "destination lin
 // ndOptions prints -v's neighbor discovery options, one per line: resid
 // bytes of them, of which b holds those captured.
 func (p *Printer) ndOptions(b []byte, resid int) {
-	for resid > 0 {
+	// Like tcpdump, walk to the end of what was captured.
+	for len(b) > 0 && resid > 0 {
 		if len(b) < 2 {
 			p.trunc("icmp6")
 			return
 		}
 		typ, n := b[0], int(b[1])*8
-		if n == 0 || n > resid || n > len(b) {
+		if n == 0 || n > len(b) {
 			p.trunc("icmp6")
 			return
 		}

@@ -357,7 +357,7 @@ func (p *Printer) ipv6(b []byte, length int) {
 			}
 			nh, cp, rest = cp[0], cp[n:], rest-n
 		case 44:
-			if len(cp) < 8 {
+			if len(cp) < 4 || (p.opts.Verbose > 0 && len(cp) < 8) {
 				p.trunc("frag6")
 				return
 			}
@@ -505,7 +505,8 @@ func (p *Printer) routing6(b []byte) (int, bool) {
 		}
 		p.s(") ")
 	default:
-		p.s(") ")
+		p.s(" (unknown type) (invalid)")
+		return 0, false
 	}
 	if len(b) < n {
 		return n, false

@@ -75,6 +75,15 @@ func (p *Printer) linkLayer(pkt *Packet, length int) int {
 
 func (p *Printer) ether(data []byte, length int) int {
 	d := &p.link
+	if length < len(data) {
+		// Only for a frame inside another packet: tcpdump checks records.
+		p.s("[length ")
+		p.i(length)
+		p.s(" < caplen ")
+		p.i(len(data))
+		p.s("] (invalid)")
+		return len(data)
+	}
 	// Check lengths before decoding: the layers' errors allocate.
 	if len(data) < 14 || !d.decode(d.ether, data) {
 		p.trunc("ether")
@@ -276,6 +285,7 @@ func (p *Printer) sll2(data []byte, length int, ifname string) int {
 	// 8-byte field, so a bogus length prints instead of failing.
 	hdr := d.sll2hdr[:]
 	copy(hdr, data[:20])
+	badAddr := hdr[11] > 8
 	hdr[11] = min(hdr[11], 8)
 	if !d.decode(d.cooked2, hdr) {
 		p.trunc("sll2")
@@ -294,8 +304,10 @@ func (p *Printer) sll2(data []byte, length int, ifname string) int {
 		p.s("ifindex ")
 		p.u(uint64(h.InterfaceIndex))
 		p.c(' ')
-		p.linkaddr(h.Addr)
-		p.c(' ')
+		if !badAddr {
+			p.linkaddr(h.Addr)
+			p.c(' ')
+		}
 		if p.opts.Quiet {
 			return
 		}

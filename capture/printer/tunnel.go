@@ -7,12 +7,18 @@ package printer
 func (p *Printer) vxlan(b []byte, length int, otv bool) {
 	if otv {
 		p.s("OTV")
+		if length < 8 {
+			p.s(", [length ")
+			p.i(length)
+			p.s(" < 8] (invalid)")
+			return
+		}
 	} else {
 		p.s("VXLAN")
-	}
-	if length < 8 {
-		p.s(" (invalid)")
-		return
+		if length < 8 {
+			p.s(" (invalid)")
+			return
+		}
 	}
 	if len(b) < 1 {
 		p.trunc("vxlan")
@@ -206,12 +212,8 @@ func (p *Printer) igmp(b []byte, length int) {
 				p.s(" v2")
 				if mrc != 100 {
 					p.s(" [max resp time ")
-					p.u(uint64(mrc / 10))
-					if mrc%10 != 0 {
-						p.c('.')
-						p.u(uint64(mrc % 10))
-					}
-					p.s("s]")
+					p.u(uint64(mrc))
+					p.c(']')
 				}
 			}
 			if len(b) < 8 {
@@ -332,7 +334,13 @@ func (p *Printer) igmpV3Report(b []byte, length int) bool {
 
 func (p *Printer) igmpV3Query(b []byte, length int) bool {
 	p.s(" v3")
-	if len(b) < 12 {
+	if length < 12 || (length-12)%4 != 0 {
+		p.s(" [invalid len ")
+		p.i(length)
+		p.c(']')
+		return true
+	}
+	if len(b) < 2 {
 		p.trunc("igmp")
 		return false
 	}
@@ -353,20 +361,24 @@ func (p *Printer) igmpV3Query(b []byte, length int) bool {
 		}
 		p.c(']')
 	}
-	n := int(be16(b[10:]))
-	if length < 12+4*n {
-		p.s(" [invalid len ")
-		p.i(length)
-		p.c(']')
-		return true
+	if len(b) < 8 {
+		p.trunc("igmp")
+		return false
 	}
 	if be32(b[4:]) == 0 {
 		return true
 	}
 	p.s(" [gaddr ")
 	p.ip4(b[4:])
-	if n > 0 {
-		if p.opts.Verbose > 1 {
+	if len(b) < 12 {
+		p.trunc("igmp")
+		return false
+	}
+	if n := int(be16(b[10:])); n > 0 {
+		switch {
+		case length < 12+4*n:
+			p.s(" [invalid number of sources]")
+		case p.opts.Verbose > 1:
 			p.s(" {")
 			for j := 0; j < n; j++ {
 				if len(b) < 12+4*(j+1) {
@@ -377,7 +389,7 @@ func (p *Printer) igmpV3Query(b []byte, length int) bool {
 				p.ip4(b[12+4*j:])
 			}
 			p.s(" }")
-		} else {
+		default:
 			p.s(", ")
 			p.i(n)
 			p.s(" source(s)")
