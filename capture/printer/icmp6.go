@@ -154,17 +154,23 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 	case 130:
 		switch {
 		case length == 24:
-			p.mld1(b)
+			if !p.mld1(b) {
+				return
+			}
 		case length >= 28:
 			p.s(" v2")
-			p.mld2Query(b, length)
+			if !p.mld2Query(b, length) {
+				return
+			}
 		default:
 			p.s(" unknown-version (len ")
 			p.i(length)
 			p.s(") ")
 		}
 	case 131, 132:
-		p.mld1(b)
+		if !p.mld1(b) {
+			return
+		}
 	case 143:
 		if !p.mld2Report(b, length) {
 			return
@@ -354,15 +360,16 @@ func upperLayer6(b []byte) (byte, []byte, bool) {
 }
 
 // mld1 prints an MLDv1 message; tcpdump glues it to the type name.
-func (p *Printer) mld1(b []byte) {
+func (p *Printer) mld1(b []byte) bool {
 	if len(b) < 24 {
 		p.trunc("icmp6")
-		return
+		return false
 	}
 	p.s("max resp delay: ")
 	p.u(uint64(be16(b[4:])))
 	p.s(" addr: ")
 	p.ip6(b[8:])
+	return true
 }
 
 var mld2RecordTypes = [...]string{1: "is_in", 2: "is_ex", 3: "to_in", 4: "to_ex", 5: "allow", 6: "block"}
@@ -434,10 +441,10 @@ func (p *Printer) mld2Report(b []byte, length int) bool {
 	return true
 }
 
-func (p *Printer) mld2Query(b []byte, length int) {
+func (p *Printer) mld2Query(b []byte, length int) bool {
 	if len(b) < 28 {
 		p.trunc("icmp6")
-		return
+		return false
 	}
 	mrc := uint32(be16(b[4:]))
 	if p.opts.Verbose > 0 {
@@ -474,4 +481,5 @@ func (p *Printer) mld2Query(b []byte, length int) {
 		}
 	}
 	p.c(']')
+	return true
 }

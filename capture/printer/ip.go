@@ -376,6 +376,9 @@ func (p *Printer) ipv6(b []byte, length int) {
 				return
 			}
 			p.c(' ')
+			if len(cp) <= 8 {
+				return // tcpdump stops where the capture does
+			}
 			fragmented = true
 			nh, cp, rest = cp[0], cp[8:], rest-8
 		default:

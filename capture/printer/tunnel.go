@@ -5,10 +5,12 @@ package printer
 // vxlan prints a VXLAN header (or OTV's, which flannel's port 8472 shares
 // with it) and the Ethernet frame inside.
 func (p *Printer) vxlan(b []byte, length int, otv bool) {
+	name := "vxlan"
 	if otv {
-		p.s("OTV")
+		name = "otv"
+		p.s("OTV, ")
 		if length < 8 {
-			p.s(", [length ")
+			p.s("[length ")
 			p.i(length)
 			p.s(" < 8] (invalid)")
 			return
@@ -20,12 +22,15 @@ func (p *Printer) vxlan(b []byte, length int, otv bool) {
 			return
 		}
 	}
+	if !otv {
+		p.s(", ")
+	}
 	if len(b) < 1 {
-		p.trunc("vxlan")
+		p.trunc(name)
 		return
 	}
 	flags := b[0]
-	p.s(", flags [")
+	p.s("flags [")
 	switch {
 	case flags&0x08 != 0:
 		p.c('I')
@@ -38,7 +43,7 @@ func (p *Printer) vxlan(b []byte, length int, otv bool) {
 	p.x(uint64(flags), 2)
 	p.s("), ")
 	if len(b) < 8 {
-		p.trunc("vxlan")
+		p.trunc(name)
 		return
 	}
 	if otv {
