@@ -10,8 +10,10 @@
 # 1. Flood: ping -q -f -c $FLOOD. Wall time from start to exit of each,
 #    median of $ROUNDS rounds alternating which goes first; goal:
 #    nsdiag / iputils <= 1.0.
-# 2. Accuracy: ping -c $COUNT -i 0.01. Median of every reported time=
-#    over $ROUNDS/2 rounds each; goal: nsdiag / iputils <= 1.10.
+# 2. Accuracy: ping -c $COUNT -i 0.01, both running at once (same path,
+#    same load; the phase between them changes each round). Median of
+#    every reported time= over $ROUNDS rounds;
+#    goal: nsdiag / iputils <= 1.10.
 # 3. Peak memory: maximum resident set (getrusage of the child) of each
 #    over the floods.
 #
@@ -21,7 +23,7 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-bin/nsdiag}
 FLOOD=${FLOOD:-20000}
 COUNT=${COUNT:-200}
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-7}
 [ -x "$BIN" ] || { echo "build first: make build" >&2; exit 1; }
 command -v ping >/dev/null || { echo "iputils ping is not installed" >&2; exit 1; }
 
