@@ -18,7 +18,7 @@ const corpusDir = "../../testdata/printer"
 // variants are the tcpdump flag sets compared on every file ("" is plain -n);
 // extra adds flag sets compared on some files only.
 var (
-	variants = []string{"", "-e", "-v", "-q"}
+	variants = []string{"", "-e", "-v", "-q", "-e -q"}
 	extra    = map[string][]string{
 		"ipv4":            {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v", "-vv"},
 		"ipv6":            {"-x", "-e -v", "-vv"},
