@@ -46,8 +46,14 @@ func (p *Pinger) Source() netip.Addr { return p.sock.src }
 // Device is the interface requests are bound to ("" unless -I named one).
 func (p *Pinger) Device() string { return p.sock.device }
 
-// Datagram reports whether the unprivileged datagram socket is in use.
-func (p *Pinger) Datagram() bool { return p.sock.datagram }
+// Socket says which kind of socket is in use: RawSocket, or
+// DatagramSocket for the unprivileged one.
+func (p *Pinger) Socket() SocketKind {
+	if p.sock.datagram {
+		return DatagramSocket
+	}
+	return RawSocket
+}
 
 // DataLen is the number of data bytes per request.
 func (p *Pinger) DataLen() int { return p.dataLen }

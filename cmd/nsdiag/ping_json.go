@@ -93,12 +93,8 @@ func msPtr(d time.Duration) *float64 {
 }
 
 func (j *pingJSON) start() {
-	sock := "raw"
-	if j.p.Datagram() {
-		sock = "datagram"
-	}
 	j.enc.Encode(jsonStart{Type: "start", Host: j.host, Addr: j.p.Dest().String(), Source: j.p.Source().String(),
-		Device: j.p.Device(), DataBytes: j.p.DataLen(), Socket: sock, ID: j.p.ID()})
+		Device: j.p.Device(), DataBytes: j.p.DataLen(), Socket: j.p.Socket().String(), ID: j.p.ID()})
 }
 
 func (j *pingJSON) event(ev icmp.Event) {
