@@ -1,5 +1,7 @@
 package filter
 
+import "strconv"
+
 // arth is an arithmetic value: statements leaving it in A (they may use X
 // and scratch words 0..depth-1), the protocol checks that must pass before
 // it means anything (libpcap's "inst->b"), or a constant.
@@ -170,14 +172,18 @@ func (c *compiler) relation(op string, a0, a1 arth) bexpr {
 		t = bConst(res)
 	case a1.isConst:
 		s, k := a0.stmts, a1.v
+		tag := ""
+		if jop == jmpJEQ {
+			tag = "=" + strconv.FormatUint(uint64(k), 10)
+		}
 		// libpcap's peepholes: "and #m; jeq #0" is "jset #m" with the
 		// branches swapped, "sub #k; jeq #0" is "jeq #k".
 		if n := len(s); jop == jmpJEQ && k == 0 && n > 1 && s[n-1].op == clsALU|aluAND|srcK {
-			s, jop, k, rev = s[:n-1], jmpJSET, s[n-1].k, !rev
+			s, jop, k, rev, tag = s[:n-1], jmpJSET, s[n-1].k, !rev, ""
 		} else if jop == jmpJEQ && k == 0 && n > 1 && s[n-1].op == clsALU|aluSUB|srcK {
 			s, k = s[:n-1], s[n-1].k
 		}
-		t = &bTest{stmts: s, jop: jop, k: k}
+		t = &bTest{stmts: s, jop: jop, k: k, tag: tag}
 	case a0.isConst:
 		t = &bTest{stmts: cat(a1.stmts, []insn{stmt(clsMISC|miscTAX, 0), stmt(clsLD|modeIMM, a0.v)}), jop: jop | srcX}
 	default:

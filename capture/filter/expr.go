@@ -88,6 +88,10 @@ type bTest struct {
 	jop    uint16
 	k      uint32
 	impure bool
+	// tag distinguishes the value of an "expr = N" relation, which libpcap
+	// computes as expr - N (compared with 0), from the bare value: its
+	// optimizer infers nothing between "udp[0:2] = 53" and "udp src port 123".
+	tag string
 }
 
 // bIf is if-then-else: unlike or(and(c, a), and(not(c), b)) it never goes

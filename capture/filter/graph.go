@@ -22,6 +22,7 @@ type block struct {
 	impure bool // uses or leaves registers for other blocks: never skipped
 
 	key string // symbolic value the jump compares: see valueKey
+	tag string // see bTest.tag
 }
 
 // graph generates blocks from a bexpr with continuations: gen(e, t, f) returns
@@ -75,7 +76,7 @@ func (g *graph) genNew(e bexpr, t, f *block) *block {
 	case *bOr:
 		return g.gen(e.l, t, g.gen(e.r, t, f))
 	case *bTest:
-		return g.newBlock(&block{stmts: e.stmts, jop: clsJMP | e.jop, k: e.k, jt: t, jf: f, impure: e.impure})
+		return g.newBlock(&block{stmts: e.stmts, jop: clsJMP | e.jop, k: e.k, jt: t, jf: f, impure: e.impure, tag: e.tag})
 	case *bIf:
 		return g.gen(e.cond, g.gen(e.then, t, f), g.gen(e.els, t, f))
 	case *bSeq:
@@ -172,9 +173,9 @@ func (s *symExec) valueKey(b *block) string {
 		s.step(&st, in)
 	}
 	if b.jop&srcX != 0 {
-		return st.a + "?" + st.x
+		return st.a + "?" + st.x + b.tag
 	}
-	return st.a
+	return st.a + b.tag
 }
 
 // reachable returns the blocks reachable from root in topological order.

@@ -62,89 +62,18 @@ func intersect(sets []facts) facts {
 }
 
 // decide reports whether the facts about a value settle the test jop k.
+// It knows what libpcap's fold_edge knows, no more: the same comparison
+// has the same outcome, and a value equal to one constant is not equal to
+// another. Deriving more (ranges, bit sets) would skip loads libpcap
+// performs, and a load past the end of a truncated packet rejects it, so
+// the programs would differ on such packets.
 func (fs facts) decide(key string, jop uint16, k uint32) (res, known bool) {
 	for _, f := range fs[key] {
 		if f.jop == jop && f.k == k {
 			return f.res, true
 		}
-		if jop&srcX != 0 || f.jop&srcX != 0 {
-			continue
-		}
-		if r, ok := implies(f, jop&0xf0, k); ok {
-			return r, true
-		}
-	}
-	return false, false
-}
-
-// implies derives the outcome of "v op k" from one known outcome about v.
-func implies(f fact, op uint16, k uint32) (bool, bool) {
-	lo, hi := uint32(0), uint32(0xffffffff)
-	switch f.jop & 0xf0 {
-	case jmpJEQ:
-		if f.res {
-			lo, hi = f.k, f.k
-		} else if op == jmpJEQ && k == f.k {
+		if f.res && f.jop == clsJMP|jmpJEQ|srcK && jop == clsJMP|jmpJEQ|srcK {
 			return false, true
-		} else {
-			return false, false
-		}
-	case jmpJGT:
-		if f.res {
-			if f.k == 0xffffffff {
-				return false, false
-			}
-			lo = f.k + 1
-		} else {
-			hi = f.k
-		}
-	case jmpJGE:
-		if f.res {
-			lo = f.k
-		} else {
-			if f.k == 0 {
-				return false, false
-			}
-			hi = f.k - 1
-		}
-	case jmpJSET:
-		switch {
-		case op == jmpJSET && f.res && f.k&^k == 0:
-			return true, true
-		case op == jmpJSET && !f.res && k&^f.k == 0:
-			return false, true
-		case op == jmpJEQ && !f.res && k&f.k != 0:
-			return false, true
-		}
-		return false, false
-	default:
-		return false, false
-	}
-	switch op {
-	case jmpJEQ:
-		if k < lo || k > hi {
-			return false, true
-		}
-		if lo == hi {
-			return true, true
-		}
-	case jmpJGT:
-		if lo > k {
-			return true, true
-		}
-		if hi <= k {
-			return false, true
-		}
-	case jmpJGE:
-		if lo >= k {
-			return true, true
-		}
-		if hi < k {
-			return false, true
-		}
-	case jmpJSET:
-		if lo == hi {
-			return lo&k != 0, true
 		}
 	}
 	return false, false

@@ -33,6 +33,9 @@ func (ps *parser) ncode(s string, v uint32, q qual, t token) bexpr {
 	ps.undef(q, t)
 	c := ps.c
 	c.pos = t.pos
+	if s != "" && q.addr != "" && q.addr != "host" && q.addr != "net" && q.addr != "gateway" {
+		c.fail("'%s' modifier applied to ip host", q.addr)
+	}
 	switch q.addr {
 	case "", "host", "net":
 		if q.proto == "link" {
