@@ -1,0 +1,226 @@
+package printer
+
+// Crafted ARP, DNS, VLAN, unknown-protocol and application packets.
+
+import (
+	"net"
+	"testing"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+func arpCorpus(t testing.TB) []rec {
+	var r []rec
+	add := func(b []byte) { r = append(r, rec{data: b}) }
+	arp := func(op uint16, sha net.HardwareAddr, spa net.IP, tha net.HardwareAddr, tpa net.IP) *layers.ARP {
+		return &layers.ARP{AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4, HwAddressSize: 6, ProtAddressSize: 4,
+			Operation: op, SourceHwAddress: sha, SourceProtAddress: spa.To4(), DstHwAddress: tha, DstProtAddress: tpa.To4()}
+	}
+	zero := net.HardwareAddr{0, 0, 0, 0, 0, 0}
+	bc := func(ls ...gopacket.SerializableLayer) []byte {
+		return ser(t, append([]gopacket.SerializableLayer{&layers.Ethernet{SrcMAC: macA, DstMAC: macBC, EthernetType: layers.EthernetTypeARP}}, ls...)...)
+	}
+	add(bc(arp(1, macA, ipA, zero, ipB)))
+	add(eth(t, layers.EthernetTypeARP, arp(2, macB, ipB, macA, ipA)))
+	add(bc(arp(1, macA, ipA, zero, ipA)))
+	add(bc(arp(1, macA, ipA, macBC, ipB)))
+	add(eth(t, layers.EthernetTypeARP, arp(2, macB, ipB, macA, ipA), pay(18))) // padded to 60
+	add(ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macBC, EthernetType: 0x8035}, arp(3, macA, net.IPv4zero, macA, net.IPv4zero)))
+	add(ser(t, &layers.Ethernet{SrcMAC: macB, DstMAC: macA, EthernetType: 0x8035}, arp(4, macB, ipB, macA, ipA)))
+	add(eth(t, layers.EthernetTypeARP, arp(9, macB, ipB, macA, ipA)))
+	odd := arp(1, macA, ipA, zero, ipB)
+	odd.Protocol = 0x86dd
+	add(eth(t, layers.EthernetTypeARP, odd))
+	b := eth(t, layers.EthernetTypeARP, arp(1, macA, ipA, zero, ipB))
+	add(b[:14+20])
+	return r
+}
+
+func dnsCorpus(t testing.TB) []rec {
+	var r []rec
+	resolver := net.IP{10, 0, 0, 53}
+	q := func(id uint16, name string, typ layers.DNSType) *layers.DNS {
+		return &layers.DNS{ID: id, RD: true, QDCount: 1, Questions: []layers.DNSQuestion{{Name: []byte(name), Type: typ, Class: layers.DNSClassIN}}}
+	}
+	add := func(toServer bool, d *layers.DNS) {
+		ip := v4(layers.IPProtocolUDP)
+		u := &layers.UDP{SrcPort: 41000, DstPort: 53}
+		if !toServer {
+			ip.SrcIP, ip.DstIP = resolver, ipA
+			u.SrcPort, u.DstPort = 53, 41000
+		} else {
+			ip.DstIP = resolver
+		}
+		u.SetNetworkLayerForChecksum(ip)
+		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, u, d)})
+	}
+	ans := func(d *layers.DNS, rr ...layers.DNSResourceRecord) *layers.DNS {
+		d.QR, d.RA = true, true
+		d.Answers = rr
+		return d
+	}
+	a := func(name string, ip net.IP) layers.DNSResourceRecord {
+		return layers.DNSResourceRecord{Name: []byte(name), Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 300, IP: ip}
+	}
+	add(true, q(0x1234, "example.com", layers.DNSTypeA))
+	add(false, ans(q(0x1234, "example.com", layers.DNSTypeA), a("example.com", net.IP{93, 184, 216, 34}), a("example.com", net.IP{93, 184, 216, 35})))
+	add(true, q(0x1235, "example.com", layers.DNSTypeAAAA))
+	add(false, ans(q(0x1235, "example.com", layers.DNSTypeAAAA), layers.DNSResourceRecord{Name: []byte("example.com"), Type: layers.DNSTypeAAAA, Class: layers.DNSClassIN, TTL: 60, IP: ip6A}))
+	add(true, q(0x1236, "www.example.org", layers.DNSTypeA))
+	add(false, ans(q(0x1236, "www.example.org", layers.DNSTypeA),
+		layers.DNSResourceRecord{Name: []byte("www.example.org"), Type: layers.DNSTypeCNAME, Class: layers.DNSClassIN, TTL: 60, CNAME: []byte("example.org")},
+		a("example.org", net.IP{10, 9, 8, 7})))
+	nx := ans(q(0x1237, "nope.invalid", layers.DNSTypeA))
+	nx.ResponseCode = layers.DNSResponseCodeNXDomain
+	nx.Authorities = []layers.DNSResourceRecord{{Name: []byte("invalid"), Type: layers.DNSTypeSOA, Class: layers.DNSClassIN, TTL: 900,
+		SOA: layers.DNSSOA{MName: []byte("a.root-servers.net"), RName: []byte("nstld.verisign-grs.com"), Serial: 2024010100, Refresh: 1800, Retry: 900, Expire: 604800, Minimum: 86400}}}
+	add(true, q(0x1237, "nope.invalid", layers.DNSTypeA))
+	add(false, nx)
+	add(true, q(0x1238, "2.0.0.10.in-addr.arpa", layers.DNSTypePTR))
+	add(false, ans(q(0x1238, "2.0.0.10.in-addr.arpa", layers.DNSTypePTR), layers.DNSResourceRecord{Name: []byte("2.0.0.10.in-addr.arpa"), Type: layers.DNSTypePTR, Class: layers.DNSClassIN, TTL: 60, PTR: []byte("host.lab")}))
+	add(true, q(0x1239, "example.com", layers.DNSTypeMX))
+	add(false, ans(q(0x1239, "example.com", layers.DNSTypeMX), layers.DNSResourceRecord{Name: []byte("example.com"), Type: layers.DNSTypeMX, Class: layers.DNSClassIN, TTL: 60, MX: layers.DNSMX{Preference: 10, Name: []byte("mail.example.com")}}))
+	add(true, q(0x123a, "example.com", layers.DNSTypeTXT))
+	add(false, ans(q(0x123a, "example.com", layers.DNSTypeTXT), layers.DNSResourceRecord{Name: []byte("example.com"), Type: layers.DNSTypeTXT, Class: layers.DNSClassIN, TTL: 60, TXTs: [][]byte{[]byte("v=spf1 -all")}}))
+	add(true, q(0x123b, "example.com", layers.DNSTypeNS))
+	add(false, ans(q(0x123b, "example.com", layers.DNSTypeNS), layers.DNSResourceRecord{Name: []byte("example.com"), Type: layers.DNSTypeNS, Class: layers.DNSClassIN, TTL: 60, NS: []byte("ns1.example.com")}))
+	sf := ans(q(0x123c, "broken.example", layers.DNSTypeA))
+	sf.ResponseCode = layers.DNSResponseCodeServFail
+	add(false, sf)
+	noRD := q(0x123d, "example.com", layers.DNSTypeSOA)
+	noRD.RD = false
+	add(true, noRD)
+	aa := ans(q(0x123e, "lab.internal", layers.DNSTypeA), a("lab.internal", net.IP{10, 1, 1, 1}))
+	aa.AA = true
+	aa.Additionals = []layers.DNSResourceRecord{{Type: layers.DNSTypeOPT, Class: 1232}}
+	add(false, aa)
+	edns := q(0x123f, "example.net", layers.DNSTypeA)
+	edns.Additionals = []layers.DNSResourceRecord{{Type: layers.DNSTypeOPT, Class: 1232}}
+	add(true, edns)
+	add(true, q(0x1240, "_sip._udp.example.com", layers.DNSTypeSRV))
+	add(false, ans(q(0x1240, "_sip._udp.example.com", layers.DNSTypeSRV), layers.DNSResourceRecord{Name: []byte("_sip._udp.example.com"), Type: layers.DNSTypeSRV, Class: layers.DNSClassIN, TTL: 60,
+		SRV: layers.DNSSRV{Priority: 10, Weight: 60, Port: 5060, Name: []byte("sip.example.com")}}))
+	add(false, ans(q(0x1241, "example.com", layers.DNSType(255)), a("example.com", net.IP{1, 2, 3, 4}),
+		layers.DNSResourceRecord{Name: []byte("example.com"), Type: layers.DNSTypeSOA, Class: layers.DNSClassIN, TTL: 60,
+			SOA: layers.DNSSOA{MName: []byte("ns.example.com"), RName: []byte("admin.example.com"), Serial: 7, Refresh: 1, Retry: 2, Expire: 3, Minimum: 4}}))
+	ch := q(0x1242, "version.bind", layers.DNSTypeTXT)
+	ch.Questions[0].Class = layers.DNSClass(3)
+	add(true, ch)
+	mdns := func(d *layers.DNS) {
+		ip := v4(layers.IPProtocolUDP)
+		ip.DstIP = net.IP{224, 0, 0, 251}
+		u := &layers.UDP{SrcPort: 5353, DstPort: 5353}
+		u.SetNetworkLayerForChecksum(ip)
+		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, u, d)})
+	}
+	mq := &layers.DNS{QDCount: 2, Questions: []layers.DNSQuestion{{Name: []byte("_http._tcp.local"), Type: layers.DNSTypePTR, Class: layers.DNSClassIN},
+		{Name: []byte("printer.local"), Type: layers.DNSTypeA, Class: 0x8001}}}
+	mdns(mq)
+	mr := &layers.DNS{QR: true, AA: true, Answers: []layers.DNSResourceRecord{{Name: []byte("printer.local"), Type: layers.DNSTypeA, Class: 0x8001, TTL: 120, IP: net.IP{10, 0, 0, 9}}}}
+	mdns(mr)
+	// Five bytes to port 53: too short to be DNS.
+	sip := v4(layers.IPProtocolUDP)
+	sip.DstIP = resolver
+	su := &layers.UDP{SrcPort: 41000, DstPort: 53}
+	su.SetNetworkLayerForChecksum(sip)
+	short := eth(t, layers.EthernetTypeIPv4, sip, su, pay(5))
+	r = append(r, rec{data: short})
+	return r
+}
+
+func vlanCorpus(t testing.TB) []rec {
+	var r []rec
+	ip := v4(layers.IPProtocolICMPv4)
+	ic := &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 7, Seq: 1}
+	r = append(r, rec{data: ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeDot1Q},
+		&layers.Dot1Q{VLANIdentifier: 10, Type: layers.EthernetTypeIPv4}, ip, ic, pay(8))})
+	r = append(r, rec{data: ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeDot1Q},
+		&layers.Dot1Q{VLANIdentifier: 20, Priority: 5, Type: layers.EthernetTypeARP},
+		&layers.ARP{AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4, HwAddressSize: 6, ProtAddressSize: 4, Operation: 1,
+			SourceHwAddress: macA, SourceProtAddress: ipA, DstHwAddress: make(net.HardwareAddr, 6), DstProtAddress: ipB})})
+	r = append(r, rec{data: ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeQinQ},
+		&layers.Dot1Q{VLANIdentifier: 100, Type: layers.EthernetTypeDot1Q}, &layers.Dot1Q{VLANIdentifier: 200, DropEligible: true, Type: layers.EthernetTypeIPv4}, ip, ic, pay(8))})
+	u6 := v6(layers.IPProtocolUDP)
+	u := &layers.UDP{SrcPort: 1000, DstPort: 2000}
+	u.SetNetworkLayerForChecksum(u6)
+	r = append(r, rec{data: ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeDot1Q},
+		&layers.Dot1Q{VLANIdentifier: 4094, Priority: 7, Type: layers.EthernetTypeIPv6}, u6, u, pay(4))})
+	r = append(r, rec{data: ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeDot1Q},
+		&layers.Dot1Q{VLANIdentifier: 0, Priority: 3, Type: 0x88b5}, pay(20))})
+	return r
+}
+
+func otherCorpus(t testing.TB) []rec {
+	var r []rec
+	add := func(b []byte) { r = append(r, rec{data: b}) }
+	add(ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: 0x88b5}, pay(46)))
+	add(ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: 0x88b6}, pay(46)))
+	add(ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macBC, EthernetType: 0x0842}, pay(102)))
+	add(ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeIPv4}, gopacket.Payload([]byte{0x45, 0, 0})))
+	add(ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeIPv4}, gopacket.Payload(append([]byte{0x65}, make([]byte, 30)...))))
+	add(ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeIPv6}, gopacket.Payload(make([]byte, 20))))
+	add(make([]byte, 10))
+	add([]byte{2, 0, 0, 0, 0, 11, 2, 0, 0, 0, 0, 10, 0x08, 0x00})
+	return r
+}
+
+// appsCorpus holds what tcpdump decodes above TCP and UDP by port, and the
+// tunnels a namespace lab builds (IPIP, 6in4, GRE, VXLAN), and IGMP.
+func appsCorpus(t testing.TB) []rec {
+	var r []rec
+	add := func(b []byte) { r = append(r, rec{data: b}) }
+	txt := func(sp, dp uint16, s string) {
+		ip := v4(layers.IPProtocolTCP)
+		tc := &layers.TCP{SrcPort: layers.TCPPort(sp), DstPort: layers.TCPPort(dp), Seq: 1, Ack: 1, ACK: true, PSH: true, Window: 502}
+		tc.SetNetworkLayerForChecksum(ip)
+		add(eth(t, layers.EthernetTypeIPv4, ip, tc, gopacket.Payload(s)))
+	}
+	txt(40000, 22, "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+	txt(22, 40000, "\x00\x00\x01\x0c\x0a\x14 encrypted")
+	txt(40000, 21, "\x01binary")
+	txt(40000, 110, "USER bob\r\n")
+	txt(40000, 143, "a001 LOGIN bob secret\r\n")
+	txt(40000, 554, "OPTIONS rtsp://cam/ RTSP/1.0\r\n")
+	txt(40000, 8080, "HTTP/1.1 404 Not Found\r\n\r\n")
+	txt(40000, 80, "GET /no-line-end")
+	txt(40000, 21, "USER anonymous\r\n")
+	txt(25, 40000, "220 mail.example.com ESMTP\r\n")
+	txt(40000, 80, "POST /api HTTP/1.0\r\nHost: x\r\n\r\n")
+	txt(80, 40000, "binary \x00 body")
+	txt(40000, 443, "\x16\x03\x01\x00\x05hello")
+	txt(40000, 5201, "iperf")
+	dnsq := ser(t, &layers.DNS{ID: 7, RD: true, QDCount: 1, Questions: []layers.DNSQuestion{{Name: []byte("tcp.example"), Type: layers.DNSTypeA, Class: layers.DNSClassIN}}})
+	txt(40000, 53, string(append([]byte{0, byte(len(dnsq))}, dnsq...)))
+	// tcpdump also decodes NTP, BOOTP, SNMP, syslog, TFTP, RIP, SIP, mDNS and
+	// Geneve by port; we do not, so the corpus keeps to ports it does not own.
+	for _, port := range []uint16{1900, 443, 9999} {
+		add(udp4(t, 40000, port, pay(48)))
+	}
+	inner := icmp4(t, 8, 0, 0x00050001, pay(8))
+	vx := append([]byte{0x08, 0, 0, 0, 0, 0, 42, 0}, inner...)
+	add(udp4(t, 40000, 4789, vx))
+	add(udp4(t, 40000, 8472, vx))
+	add(udp4(t, 40000, 4789, pay(4)))
+	ipip := v4(4)
+	add(eth(t, layers.EthernetTypeIPv4, ipip, gopacket.Payload(inner[14:])))
+	six := v4(41)
+	e6 := ipv6Corpus(t)[0]
+	add(eth(t, layers.EthernetTypeIPv4, six, gopacket.Payload(e6.data[14:])))
+	gre := v4(47)
+	add(eth(t, layers.EthernetTypeIPv4, gre, gopacket.Payload(append([]byte{0, 0, 0x08, 0}, inner[14:]...))))
+	gk := v4(47)
+	add(eth(t, layers.EthernetTypeIPv4, gk, gopacket.Payload(append([]byte{0x20, 0, 0x08, 0, 0, 0, 0, 9}, inner[14:]...))))
+	igmp := func(dst net.IP, body []byte) {
+		ip := v4(2)
+		ip.DstIP, ip.TTL = dst, 1
+		ip.Options = []layers.IPv4Option{{OptionType: 148, OptionLength: 4, OptionData: []byte{0, 0}}}
+		add(eth(t, layers.EthernetTypeIPv4, ip, gopacket.Payload(body)))
+	}
+	igmp(net.IP{239, 1, 2, 3}, []byte{0x16, 0, 0xfa, 0xf8, 239, 1, 2, 3})
+	igmp(net.IP{224, 0, 0, 2}, []byte{0x17, 0, 0xfa, 0xf8, 239, 1, 2, 3})
+	igmp(net.IP{224, 0, 0, 1}, []byte{0x11, 100, 0xee, 0x9b, 0, 0, 0, 0})
+	igmp(net.IP{224, 0, 0, 22}, []byte{0x22, 0, 0xf9, 0xfb, 0, 0, 0, 1, 4, 0, 0, 0, 239, 1, 2, 3})
+	igmp(net.IP{224, 0, 0, 1}, []byte{0x11, 100, 0xee, 0x9b, 0, 0, 0, 0, 2, 125, 0, 0})
+	return r
+}
