@@ -97,10 +97,7 @@ func parseICMPv4(b []byte) (message, error) {
 	body := b[8:]
 	// RFC 4884: byte 5 is the length of the original datagram in 32-bit
 	// words when extensions follow it.
-	if words := int(b[5]); words > 0 && words*4 <= len(body) {
-		m.Extensions = parseExtensions(body[words*4:])
-		body = body[:words*4]
-	}
+	body, m.Extensions = splitExtensions(body, int(b[5])*4, 4)
 	q, err := parseQuoted4(body)
 	m.Quoted = q
 	return m, err
@@ -146,10 +143,7 @@ func parseICMPv6(b []byte) (message, error) {
 	// RFC 4884: byte 4 is the original datagram length in 64-bit words
 	// (not for Packet Too Big, whose bytes 4-7 are the MTU).
 	if m.Type != icmp6TooBig {
-		if words := int(b[4]); words > 0 && words*8 <= len(body) {
-			m.Extensions = parseExtensions(body[words*8:])
-			body = body[:words*8]
-		}
+		body, m.Extensions = splitExtensions(body, int(b[4])*8, 8)
 	}
 	q, err := parseQuoted6(body)
 	m.Quoted = q
@@ -191,22 +185,49 @@ func parseQuoted6(b []byte) (quoted, error) {
 	return q, errors.New("too many IPv6 extension headers")
 }
 
-// parseExtensions reads an RFC 4884 extension structure: a 4-byte header
-// (version 2) and objects of length, class, type and data. Malformed
-// structures yield what was read before the fault.
-func parseExtensions(b []byte) []Extension {
-	if len(b) < 4 || b[0]>>4 != 2 {
-		return nil
-	}
-	var out []Extension
-	b = b[4:]
-	for len(b) >= 4 {
-		n := int(binary.BigEndian.Uint16(b[0:2]))
-		if n < 4 || n > len(b) {
-			break
+// splitExtensions finds the RFC 4884 extension structure after the quoted
+// datagram in body. length is the datagram length the message gives (0
+// when it gives none); without it, routers that predate the length field
+// put the structure at 128 bytes or further on in steps of 4 (IPv4) or 8
+// (IPv6), where traceroute -e looks for it too. It returns the datagram
+// and the objects.
+func splitExtensions(body []byte, length, step int) ([]byte, []Extension) {
+	if length > 0 {
+		if length > len(body) {
+			return body, nil
 		}
-		out = append(out, Extension{Class: b[2], Type: b[3], Data: b[4:n]})
-		b = b[n:]
+		ext, _ := parseExtensions(body[length:])
+		return body[:length], ext
 	}
-	return out
+	for off := 128; len(body)-off >= 8; off += step {
+		if ext, ok := parseExtensions(body[off:]); ok {
+			return body[:off], ext
+		}
+	}
+	return body, nil
+}
+
+// parseExtensions reads an RFC 4884 extension structure as traceroute
+// accepts it: a 4-byte header of version 2 whose checksum, when not zero,
+// verifies, then objects (length, class, type, data in 32-bit words) that
+// fill the rest exactly. ok is false for anything else.
+func parseExtensions(b []byte) (ext []Extension, ok bool) {
+	if len(b) < 8 || b[0]>>4 != 2 {
+		return nil, false
+	}
+	if binary.BigEndian.Uint16(b[2:]) != 0 && fold(sum16(0, b)) != 0xffff {
+		return nil, false
+	}
+	for rest := b[4:]; len(rest) > 0; {
+		if len(rest) < 4 {
+			return nil, false
+		}
+		n := int(binary.BigEndian.Uint16(rest[0:2]))
+		if n < 4 || n > len(rest) || (n-4)%4 != 0 {
+			return nil, false
+		}
+		ext = append(ext, Extension{Class: rest[2], Type: rest[3], Data: rest[4:n]})
+		rest = rest[n:]
+	}
+	return ext, true
 }

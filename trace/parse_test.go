@@ -49,10 +49,11 @@ func icmpError(typ, code uint8, rest uint32, quoted []byte) []byte {
 }
 
 // mplsExtension is an RFC 4950 extension structure with one label stack
-// entry.
+// entry (label 16, TC 0, bottom of stack, TTL 1) and its checksum.
 func mplsExtension() []byte {
-	obj := []byte{0, 8, 1, 1, 0x00, 0x01, 0x01, 0x01}
-	return append([]byte{0x20, 0, 0, 0}, obj...)
+	b := []byte{0x20, 0, 0, 0, 0, 8, 1, 1, 0x00, 0x01, 0x01, 0x01}
+	binary.BigEndian.PutUint16(b[2:], ^fold(sum16(0, b)))
+	return b
 }
 
 func TestParseIPv4TimeExceeded(t *testing.T) {
@@ -86,6 +87,27 @@ func TestParseIPv4Extensions(t *testing.T) {
 	}
 	if len(m.Quoted.L4) != 128-20 {
 		t.Errorf("quoted transport bytes %d, want %d", len(m.Quoted.L4), 128-20)
+	}
+}
+
+func TestParseExtensionsWithoutLength(t *testing.T) {
+	// A router that predates RFC 4884's length field: the structure sits at
+	// 128 bytes into the quoted datagram (traceroute -e finds it there).
+	inner := ipv4("10.0.1.1", "10.0.5.2", 17, udpHeader(40000, 33435, 1))
+	padded := append(inner, make([]byte, 128-len(inner))...)
+	_, m, err := parseIPv4ICMP(ipv4("10.0.2.2", "10.0.1.1", 1, icmpError(11, 0, 0, append(padded, mplsExtension()...))))
+	if err != nil || len(m.Extensions) != 1 || m.Extensions[0].Class != 1 {
+		t.Fatalf("extensions %+v, err %v", m.Extensions, err)
+	}
+	// A bad checksum or a structure that does not fill the message is no
+	// extension.
+	bad := mplsExtension()
+	bad[3] ^= 0xff
+	if ext, ok := parseExtensions(bad); ok {
+		t.Errorf("bad checksum accepted: %+v", ext)
+	}
+	if ext, ok := parseExtensions(append(mplsExtension(), 0, 0)); ok {
+		t.Errorf("trailing bytes accepted: %+v", ext)
 	}
 }
 

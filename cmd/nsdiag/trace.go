@@ -37,6 +37,7 @@ func init() {
 			&cli.StringFlag{Name: "wait", Aliases: []string{"w"}, Value: "5.0,3,10", Usage: "wait at most `MAX,HERE,NEAR`: MAX seconds, HERE times a reply from the same hop, NEAR times a reply from a later hop"},
 			&cli.StringFlag{Name: "sendwait", Aliases: []string{"z"}, Value: "0", Usage: "wait `SENDWAIT` between probes: seconds, or milliseconds when above 10"},
 			&cli.IntFlag{Name: "port", Aliases: []string{"p"}, DefaultText: "33434, 80 with -T, 1 with -I", Usage: "destination `PORT`: the first UDP port (one more per probe), the TCP port, or the first ICMP sequence number"},
+			&cli.BoolFlag{Name: "extensions", Aliases: []string{"e"}, Usage: "show ICMP extensions (MPLS labels) after the address, as traceroute -e"},
 			&cli.BoolFlag{Name: "paris", Usage: "keep every probe in one flow (constant ports and checksum) so per-flow load balancers show one consistent path"},
 			&cli.BoolFlag{Name: "report", Usage: "send cycles of probes and print mtr's report table"},
 			&cli.IntFlag{Name: "report-cycles", Aliases: []string{"c"}, Value: 10, Usage: "`CYCLES` to send in report mode"},
@@ -55,6 +56,8 @@ type traceArgs struct {
 	cycles int
 	every  time.Duration
 	json   bool
+	// extensions prints ICMP extensions (-e).
+	extensions bool
 }
 
 func runTrace(c *cli.Context) error {
@@ -102,7 +105,7 @@ func runTrace(c *cli.Context) error {
 	if a.json {
 		p = newJSONHops(out, a.cfg.Queries)
 	} else {
-		p = newTextHops(out, own)
+		p = newTextHops(out, own, a.extensions)
 		traceHeader(out, a.host, a.cfg)
 	}
 	_, err = tr.Run(ctx, p.probe)
@@ -219,7 +222,7 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	if a.cfg.SendWait, err = parseSendWait(c.String("sendwait")); err != nil {
 		return a, err
 	}
-	a.report, a.json = c.Bool("report"), c.Bool("json")
+	a.report, a.json, a.extensions = c.Bool("report"), c.Bool("json"), c.Bool("extensions")
 	a.cycles = c.Int("report-cycles")
 	if a.cycles < 1 {
 		return a, fmt.Errorf("bad -c %d: report cycles must be at least 1", a.cycles)

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/nsdiag/nsdiag/trace"
@@ -29,29 +31,47 @@ func traceHeader(w io.Writer, host string, cfg trace.Config) {
 type textHops struct {
 	w    io.Writer
 	own  *owners
-	last netip.Addr
+	ext  bool
+	last lastAnswer
 }
 
-func newTextHops(w io.Writer, own *owners) *textHops { return &textHops{w: w, own: own} }
+func newTextHops(w io.Writer, own *owners, ext bool) *textHops {
+	return &textHops{w: w, own: own, ext: ext}
+}
 
 func (t *textHops) probe(p trace.Probe) {
-	fmt.Fprint(t.w, traceProbeText(p, &t.last, t.own))
+	fmt.Fprint(t.w, traceProbeText(p, &t.last, t.own, t.ext))
 }
 
-// traceProbeText is what traceroute writes for one probe; last holds the
-// hop's last responder between calls.
-func traceProbeText(p trace.Probe, last *netip.Addr, own *owners) string {
+// lastAnswer is the responder (and its extensions, as -e prints them) of
+// the hop's last answered probe.
+type lastAnswer struct {
+	addr netip.Addr
+	ext  string
+}
+
+// traceProbeText is what traceroute writes for one probe: the responder
+// again only when it (or, with -e, its extensions) differs from the last
+// answer of the hop; last carries that between calls.
+func traceProbeText(p trace.Probe, last *lastAnswer, own *owners, ext bool) string {
 	s := ""
 	if p.Index == 0 {
 		s = fmt.Sprintf("\n%2d ", p.TTL)
-		*last = netip.Addr{}
+		*last = lastAnswer{}
 	}
 	if !p.Answered() {
 		return s + " *"
 	}
-	if p.Responder != *last {
+	cur := lastAnswer{addr: p.Responder}
+	if ext {
+		cur.ext = extensionText(p.Extensions)
+	}
+	if cur != *last {
 		s += " " + p.Responder.String() + own.annotate(p.Responder)
-		*last = p.Responder
+		if cur.ext != "" {
+			s += " <" + cur.ext + ">"
+		}
+		*last = cur
 	}
 	s += fmt.Sprintf("  %.3f ms", float64(p.RTT)/float64(time.Millisecond))
 	if p.Note != "" {
@@ -61,6 +81,40 @@ func traceProbeText(p trace.Probe, last *netip.Addr, own *owners) string {
 }
 
 func (t *textHops) end() { fmt.Fprintln(t.w) }
+
+// extensionText spells ICMP extension objects as traceroute -e does: MPLS
+// label stacks as MPLS:L=label,E=exp,S=bottom,T=ttl (entries joined by
+// "/"), other objects as class/type: and their 32-bit words in hex;
+// objects separated by ";".
+func extensionText(exts []trace.Extension) string {
+	var parts []string
+	for _, e := range exts {
+		var words []uint32
+		for d := e.Data; len(d) >= 4; d = d[4:] {
+			words = append(words, binary.BigEndian.Uint32(d))
+		}
+		var b strings.Builder
+		if e.Class == 1 && e.Type == 1 && len(words) > 0 {
+			b.WriteString("MPLS:")
+			for i, w := range words {
+				if i > 0 {
+					b.WriteString("/")
+				}
+				fmt.Fprintf(&b, "L=%d,E=%d,S=%d,T=%d", w>>12, w>>9&7, w>>8&1, w&0xff)
+			}
+		} else {
+			fmt.Fprintf(&b, "%d/%d:", e.Class, e.Type)
+			for i, w := range words {
+				if i > 0 {
+					b.WriteString(",")
+				}
+				fmt.Fprintf(&b, "%08x", w)
+			}
+		}
+		parts = append(parts, b.String())
+	}
+	return strings.Join(parts, ";")
+}
 
 // jsonHops prints one JSON object per hop once its probes are in.
 type jsonHops struct {

@@ -24,9 +24,9 @@ func TestTraceProbeText(t *testing.T) {
 		{TTL: 3, Index: 2, Responder: a("10.0.1.2"), RTT: ms(3000.25), Note: "!H"},
 	}
 	var b strings.Builder
-	var last netip.Addr
+	var last lastAnswer
 	for _, p := range probes {
-		b.WriteString(traceProbeText(p, &last, nil))
+		b.WriteString(traceProbeText(p, &last, nil, false))
 	}
 	want := "\n 1  10.0.1.2  0.065 ms  0.021 ms 10.0.1.3  1.500 ms" +
 		"\n 2  * 10.0.2.2  12.346 ms *" +
@@ -35,6 +35,23 @@ func TestTraceProbeText(t *testing.T) {
 		"\n 3  10.0.1.2  3000.500 ms !H *  3000.250 ms !H"
 	if got := b.String(); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+func TestExtensionText(t *testing.T) {
+	mpls := trace.Extension{Class: 1, Type: 1, Data: []byte{0x00, 0x01, 0x00, 0xfe, 0x03, 0xe8, 0x5b, 0x01}}
+	other := trace.Extension{Class: 2, Type: 0x0a, Data: []byte{0, 0, 0, 7, 0, 1, 0, 0}}
+	if got, want := extensionText([]trace.Extension{mpls, other}), "MPLS:L=16,E=0,S=0,T=254/L=16005,E=5,S=1,T=1;2/10:00000007,00010000"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	// With -e, the address is printed again when the extensions change.
+	a := netip.MustParseAddr("10.0.2.2")
+	var last lastAnswer
+	s := traceProbeText(trace.Probe{TTL: 2, Responder: a, Extensions: []trace.Extension{mpls}}, &last, nil, true) +
+		traceProbeText(trace.Probe{TTL: 2, Index: 1, Responder: a, Extensions: []trace.Extension{mpls}}, &last, nil, true) +
+		traceProbeText(trace.Probe{TTL: 2, Index: 2, Responder: a}, &last, nil, true)
+	if want := "\n 2  10.0.2.2 <MPLS:L=16,E=0,S=0,T=254/L=16005,E=5,S=1,T=1>  0.000 ms  0.000 ms 10.0.2.2  0.000 ms"; s != want {
+		t.Errorf("got  %q\nwant %q", s, want)
 	}
 }
 

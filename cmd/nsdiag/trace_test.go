@@ -60,7 +60,7 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 		{"-I", c.Dest6(), "10"}, {"-T", c.Dest4(), "100"}, {"-N", "1", "-z", "20", c.Dest6()},
 		{c.Dest4(), "3000"}, {"-I", c.Dest6(), "3000"},
 		{"-U", c.Dest4()}, {"-U", "-p", "33000", c.Dest6()}, {"-t", "16", c.Dest4()},
-		{"-s", c.Addr4[0], c.Dest4()}, {"-i", c.Right[0], "-T", c.Dest6()},
+		{"-s", c.Addr4[0], c.Dest4()}, {"-i", c.Right[0], "-T", c.Dest6()}, {"-e", c.Dest4()},
 	}
 	for _, args := range cases {
 		// HERE and NEAR of 100: the defaults, 3 and 10 times a round trip
