@@ -210,38 +210,44 @@ func (p *Printer) pad(n, width int) {
 // "\n\t": 16 bytes a line in groups of two, with the text column if ascii.
 func (p *Printer) hexdumpInline(data []byte, ascii bool) { p.hexdumpAfter("\n\t", data, ascii) }
 
-// hexdumpAfter is hexdumpInline with another line prefix.
+// hexdumpAfter is hexdumpInline with another line prefix. Each line is
+// built in a fixed array and appended once: -X dumps every byte.
 func (p *Printer) hexdumpAfter(prefix string, data []byte, ascii bool) {
+	var line [80]byte
 	for off := 0; off < len(data); off += 16 {
-		line := data[off:min(off+16, len(data))]
+		chunk := data[off:min(off+16, len(data))]
 		p.s(prefix)
-		p.s("0x")
-		p.x(uint64(off), 4)
-		p.s(": ")
-		for i, v := range line {
+		l := copy(line[:], "0x")
+		l += copy(line[l:], []byte{hexDigits[off>>12&0xf], hexDigits[off>>8&0xf], hexDigits[off>>4&0xf], hexDigits[off&0xf], ':', ' '})
+		for i, v := range chunk {
 			if i%2 == 0 {
-				p.c(' ')
+				line[l] = ' '
+				l++
 			}
-			p.c(hexDigits[v>>4])
-			p.c(hexDigits[v&0xf])
+			line[l], line[l+1] = hexDigits[v>>4], hexDigits[v&0xf]
+			l += 2
 		}
-		if !ascii {
-			continue
-		}
-		// Pad a short last line so the text column lines up.
-		for i := len(line); i < 16; i++ {
-			if i%2 == 0 {
-				p.c(' ')
+		if ascii {
+			// Pad a short last line so the text column lines up.
+			for i := len(chunk); i < 16; i++ {
+				if i%2 == 0 {
+					line[l] = ' '
+					l++
+				}
+				line[l], line[l+1] = ' ', ' '
+				l += 2
 			}
-			p.s("  ")
-		}
-		p.s("  ")
-		for _, v := range line {
-			if v > 0x20 && v < 0x7f {
-				p.c(v)
-			} else {
-				p.c('.')
+			line[l], line[l+1] = ' ', ' '
+			l += 2
+			for _, v := range chunk {
+				if v > 0x20 && v < 0x7f {
+					line[l] = v
+				} else {
+					line[l] = '.'
+				}
+				l++
 			}
 		}
+		p.b = append(p.b, line[:l]...)
 	}
 }

@@ -31,7 +31,9 @@ const (
 
 var tcpFlagChars = [8]byte{'F', 'S', 'R', 'P', '.', 'U', 'E', 'W'}
 
-var tcpOptNames = map[uint32]string{
+// tcpOptNames is indexed by option kind: an array, as the hot path
+// looks it up for every option of every segment.
+var tcpOptNames = [256]string{
 	0: "eol", 1: "nop", 2: "mss", 3: "wscale", 4: "sackOK", 5: "sack", 6: "echo", 7: "echoreply",
 	8: "TS", 11: "cc", 12: "ccnew", 13: "ccecho", 19: "md5", 20: "scps", 27: "quick-start",
 	28: "uto", 29: "tcp-ao", 30: "mptcp", 34: "tfo", 254: "exp",
@@ -233,7 +235,7 @@ func (p *Printer) tcpOptions(b []byte, hlen int, rev bool, thseq, thack uint32) 
 			n--
 		}
 		hlen--
-		if name, ok := tok(tcpOptNames, uint32(opt)); ok {
+		if name := tcpOptNames[opt]; name != "" {
 			p.s(name)
 		} else {
 			p.s("unknown-")
