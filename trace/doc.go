@@ -21,7 +21,10 @@
 // namespace it was created in, so probes leave from, and replies are read
 // in, the target namespace.
 //
-// The engine never prints. Run streams one Probe per probe, in TTL order
-// as traceroute prints them; Report runs mtr-style cycles and returns
-// per-hop statistics.
+// The engine never prints. Config.Run (or Config.Open then Tracer.Run)
+// streams one Probe per probe, in TTL order as traceroute prints them, and
+// returns a Result; ReportConfig.Run (Tracer.Report) runs mtr-style cycles
+// and returns per-hop statistics. Matching answers to probes, the
+// scheduling of probes and timeouts, and the statistics are pure code,
+// tested without sockets.
 package trace
