@@ -212,31 +212,8 @@ func TestDifferentialTcpdump(t *testing.T) {
 }
 
 func runDiff(t testing.TB, linkName string, lt layers.LinkType, file, expr string, pkts []corpusPacket) diffResult {
-	r := diffResult{link: linkName, expr: expr}
-	theirs, terr := tcpdumpAccepts(t, corpusPath(file), expr, pkts)
-	prog, oerr := Compile(expr, diffOpts(lt))
-	switch {
-	case terr != "" && oerr != nil:
-		r.agreeRefuse = true
-		return r
-	case terr != "":
-		r.msg = "tcpdump refuses (" + terr + ") but we compile it"
-		return r
-	case oerr != nil:
-		r.msg = fmt.Sprintf("we refuse (%v) but tcpdump accepts %v", strings.SplitN(oerr.Error(), "\n", 2)[0], theirs)
-		return r
-	}
-	ours, err := accepted(t, prog, pkts)
-	if err != nil {
-		r.msg = fmt.Sprintf("our program does not run in the VM: %v", err)
-		return r
-	}
-	if !slices.Equal(ours, theirs) {
-		r.msg = fmt.Sprintf("accepted sets differ: ours %v, tcpdump %v", ours, theirs)
-		return r
-	}
-	r.agreeAccept = true
-	return r
+	refused, msg := compareOne(t, file, expr, diffOpts(lt), pkts)
+	return diffResult{link: linkName, expr: expr, msg: msg, agreeRefuse: msg == "" && refused, agreeAccept: msg == "" && !refused}
 }
 
 // BenchmarkProgramLength compares our program lengths with tcpdump -d's
