@@ -253,9 +253,9 @@ func parseWait(s string) (trace.Wait, error) {
 	}
 	w := trace.Wait{Max: time.Duration(vals[0] * float64(time.Second)), Here: vals[1], Near: vals[2]}
 	if w.Max == 0 {
-		// traceroute waits forever with 0; a day is forever enough and
-		// keeps Max from meaning "default".
-		w.Max = 24 * time.Hour
+		// traceroute gives up at once with 0 (only answers already in
+		// count); a zero Max would mean the default.
+		w.Max = time.Nanosecond
 	}
 	if w.Here == 0 {
 		w.Here = -1
