@@ -85,19 +85,20 @@ func (s *Source) loop(ctx context.Context, fn func(*Packet) error) error {
 			if ferr != nil {
 				return ferr
 			}
-			if time.Since(lastCheck) < pollInterval {
-				continue
+		}
+		// Not once per block: every syscall wakes the runtime's monitor
+		// thread, and under a flood those wakeups cost more than the
+		// capture.
+		if now := time.Now(); now.Sub(lastCheck) >= pollInterval {
+			lastCheck = now
+			if err := s.checkNetns(); err != nil {
+				return err
 			}
 		}
-		lastCheck = time.Now()
-		if err := s.checkNetns(); err != nil {
-			return err
-		}
-		if s.ring.ready() {
-			continue
-		}
-		if err := s.wait(); err != nil {
-			return err
+		if !s.ring.ready() {
+			if err := s.wait(lastCheck.Add(pollInterval)); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -118,10 +119,14 @@ func (s *Source) wanted(sll *unix.RawSockaddrLinklayer) bool {
 }
 
 // wait sleeps until the kernel hands over a block, the socket reports an
-// error, the context ends (its deadline is moved to the past) or
-// pollInterval passes.
-func (s *Source) wait() error {
-	s.file.SetReadDeadline(time.Now().Add(pollInterval))
+// error, the context ends (its deadline is moved to the past) or until
+// passes. The deadline is set only when it changes: resetting a timer
+// before every block wakes the runtime's scheduler too.
+func (s *Source) wait(until time.Time) error {
+	if !until.Equal(s.deadline) {
+		s.deadline = until
+		s.file.SetReadDeadline(until)
+	}
 	soerr, woken := 0, false
 	err := s.raw.Read(func(uintptr) bool {
 		if s.ring.ready() {

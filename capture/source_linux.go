@@ -24,6 +24,7 @@ type Source struct {
 	// the runtime's netpoller, not a thread in a blocking poll(2).
 	file     *os.File
 	raw      syscall.RawConn
+	deadline time.Time // the read deadline last set on file
 	ring     *ring
 	linkType layers.LinkType
 	cooked   int // cooked header length written in front of each packet; 0 for none
@@ -185,7 +186,7 @@ func (s *Source) open() error {
 func (s *Source) program(any bool, name string) ([]unix.SockFilter, error) {
 	prog := s.cfg.Program
 	if prog == nil && s.cfg.Expression != "" {
-		opts := filter.Options{LinkType: s.linkType, Cooked: any, Snaplen: uint32(s.cfg.Snaplen)}
+		opts := filter.Options{LinkType: s.linkType, Cooked: any, Live: true, Snaplen: uint32(s.cfg.Snaplen)}
 		if !any {
 			opts.Netmask = netmask(name)
 		}

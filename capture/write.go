@@ -55,8 +55,11 @@ func NewWriter(w io.Writer, ng bool, ifaces []FileInterface) (*Writer, error) {
 	if fw.snaplen <= 0 {
 		fw.snaplen = DefaultSnaplen
 	}
+	// A large buffer means few write(2) calls: under a flood each one
+	// that blocks long enough makes the runtime hand the capture's
+	// processor to another thread and back.
+	fw.bw = bufio.NewWriterSize(w, 1<<20)
 	if !ng {
-		fw.bw = bufio.NewWriterSize(w, 1<<16)
 		fw.pcap = pcapgo.NewWriter(fw.bw)
 		if err := fw.pcap.WriteFileHeader(uint32(fw.snaplen), fw.linkType); err != nil {
 			return nil, err
@@ -65,7 +68,7 @@ func NewWriter(w io.Writer, ng bool, ifaces []FileInterface) (*Writer, error) {
 	}
 	first := ifaces[0]
 	var err error
-	fw.ng, err = pcapgo.NewNgWriterInterface(w, ngInterface(first), pcapgo.NgWriterOptions{
+	fw.ng, err = pcapgo.NewNgWriterInterface(fw.bw, ngInterface(first), pcapgo.NgWriterOptions{
 		SectionInfo: pcapgo.NgSectionInfo{Hardware: runtime.GOARCH, OS: runtime.GOOS, Application: "nsdiag"},
 	})
 	if err != nil {
@@ -139,7 +142,9 @@ func (fw *Writer) Write(p *Packet) error {
 // Flush writes out what is buffered.
 func (fw *Writer) Flush() error {
 	if fw.ng != nil {
-		return fw.ng.Flush()
+		if err := fw.ng.Flush(); err != nil {
+			return err
+		}
 	}
 	return fw.bw.Flush()
 }

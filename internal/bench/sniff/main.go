@@ -43,12 +43,14 @@ func main() {
 	}
 }
 
-// flood sends 18-byte UDP datagrams to -to for -d and prints how many.
+// flood sends 18-byte UDP datagrams to -to for -d from -p sockets at once
+// and prints how many were sent and how many the kernel refused.
 func flood(args []string) error {
 	fs := flag.NewFlagSet("flood", flag.ExitOnError)
 	ns := fs.String("n", "", "network namespace to send from")
 	to := fs.String("to", "", "destination IPv4:port")
 	d := fs.Duration("d", 3*time.Second, "how long to send")
+	par := fs.Int("p", 2, "senders, each with its own socket and thread")
 	fs.Parse(args)
 	dst, err := net.ResolveUDPAddr("udp4", *to)
 	if err != nil || dst.IP.To4() == nil {
@@ -58,42 +60,66 @@ func flood(args []string) error {
 	if err != nil {
 		return err
 	}
-	fd := -1
-	err = nsexec.Do(t, func() error {
-		var err error
-		if fd, err = unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0); err != nil {
-			return err
+	type result struct {
+		sent, failed uint64
+		err          error
+	}
+	results := make(chan result, *par)
+	end := time.Now().Add(*d)
+	for i := 0; i < *par; i++ {
+		fd := -1
+		err = nsexec.Do(t, func() error {
+			var err error
+			if fd, err = unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0); err != nil {
+				return err
+			}
+			// Unconnected: an ICMP error must not fail the next send.
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("socket in %s: %w", t.Label(), err)
 		}
 		sa := &unix.SockaddrInet4{Port: dst.Port}
 		copy(sa.Addr[:], dst.IP.To4())
-		return unix.Connect(fd, sa)
-	})
-	if err != nil {
-		return fmt.Errorf("socket in %s: %w", t.Label(), err)
-	}
-	defer unix.Close(fd)
-	payload := []byte("nsdiag-bench-flood")
-	var sent, failed uint64
-	end := time.Now().Add(*d)
-	for {
-		// Checking the clock every 1024 sends keeps it off the hot path.
-		for i := 0; i < 1024; i++ {
-			if _, err := unix.Write(fd, payload); err != nil {
-				// ENOBUFS when the qdisc is full, ECONNREFUSED after an
-				// ICMP port unreachable: keep going.
-				if !errors.Is(err, unix.ENOBUFS) && !errors.Is(err, unix.ECONNREFUSED) && !errors.Is(err, unix.EAGAIN) {
-					return err
+		go func() {
+			defer unix.Close(fd)
+			payload := []byte("nsdiag-bench-flood")
+			var r result
+			for r.err == nil {
+				// Checking the clock every 1024 sends keeps it off the
+				// hot path.
+				for i := 0; i < 1024; i++ {
+					if err := unix.Sendto(fd, payload, 0, sa); err != nil {
+						// ENOBUFS when the qdisc is full: keep going.
+						if !errors.Is(err, unix.ENOBUFS) && !errors.Is(err, unix.EAGAIN) {
+							r.err = err
+							break
+						}
+						r.failed++
+						continue
+					}
+					r.sent++
 				}
-				failed++
-				continue
+				if time.Now().After(end) {
+					break
+				}
 			}
-			sent++
-		}
-		if time.Now().After(end) {
-			break
+			results <- r
+		}()
+	}
+	var total result
+	for i := 0; i < *par; i++ {
+		r := <-results
+		total.sent += r.sent
+		total.failed += r.failed
+		if total.err == nil {
+			total.err = r.err
 		}
 	}
-	fmt.Printf("%d %d\n", sent, failed)
+	if total.err != nil {
+		return total.err
+	}
+	fmt.Printf("%d %d\n", total.sent, total.failed)
 	return nil
 }
 
