@@ -138,6 +138,7 @@ var fullDiff = flag.Bool("filter.full", false, "differential test: every express
 // default run stays well under a minute while each link type still sees
 // about 55 of them.
 func TestDifferentialTcpdump(t *testing.T) {
+	t.Parallel() // overlap the tests that spend their time waiting on tcpdump
 	if _, err := exec.LookPath("tcpdump"); err != nil {
 		t.Skip("tcpdump not installed: the differential test against libpcap needs it (apt-get install tcpdump)")
 	}

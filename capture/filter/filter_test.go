@@ -148,6 +148,7 @@ func TestOptions(t *testing.T) {
 }
 
 func TestRejectedList(t *testing.T) {
+	t.Parallel() // overlap the tests that spend their time waiting on tcpdump
 	haveTcpdump := exec.Command("tcpdump", "--version").Run() == nil
 	for _, expr := range readList(t, "rejected.txt") {
 		t.Run(expr, func(t *testing.T) {

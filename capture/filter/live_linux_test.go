@@ -148,6 +148,7 @@ func stats(t *testing.T, fd int) uint32 {
 // AF_PACKET socket: the kernel's checker must accept each one. The socket
 // has protocol 0, so it receives nothing.
 func TestIntegrationKernelAcceptsPrograms(t *testing.T) {
+	t.Parallel() // compiling thousands of programs overlaps the tests waiting on tcpdump
 	netnstest.RequireRoot(t)
 	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
 	if errors.Is(err, unix.EPERM) {
