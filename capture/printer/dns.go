@@ -476,6 +476,11 @@ func (p *Printer) dnsRR(b []byte, off int) (int, bool) {
 		p.s(" (Cache flush)")
 	}
 	optFlags := be16(b[cp+6:])
+	if typ != 41 && p.opts.Verbose > 2 {
+		p.s(" [")
+		p.relts(be32(b[cp+4:]))
+		p.c(']')
+	}
 	rdlen := int(be16(b[cp+8:]))
 	cp += 10
 	rp := cp + rdlen

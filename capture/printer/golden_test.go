@@ -23,10 +23,10 @@ var (
 		"ipv4":            {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v", "-vv"},
 		"ipv6":            {"-x", "-e -v", "-vv"},
 		"arp":             {"-xx", "-XX"},
-		"dns":             {"-X", "-vv"},
+		"dns":             {"-X", "-vv", "-vvv"},
 		"apps":            {"-vv", "-e -v"},
 		"sll2":            {"-XX", "-e -v"},
-		"live_eth":        {"-e -v", "-X", "-ttt", "-vv"},
+		"live_eth":        {"-e -v", "-X", "-ttt", "-vv", "-vvv"},
 		"live_any":        {"-e -v", "-tttt"},
 		"live_routed":     {"-vv", "-e -v", "-X"},
 		"live_routed_any": {"-e -v", "-vv"},
@@ -68,6 +68,8 @@ func optionsFor(t testing.TB, flags string) Options {
 			o.Verbose++
 		case "-vv":
 			o.Verbose += 2
+		case "-vvv":
+			o.Verbose += 3
 		case "-q":
 			o.Quiet = true
 		case "-t":

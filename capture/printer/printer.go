@@ -47,7 +47,7 @@ const (
 type Options struct {
 	Timestamp  TimestampFormat
 	LinkHeader bool // -e
-	Verbose    int  // -v count; levels above 2 print as 2
+	Verbose    int  // -v count; -vvv adds only DNS record TTLs to -vv
 	Quiet      bool // -q
 	Hex        HexFormat
 	// InterfaceName resolves a LINUX_SLL2 ifindex when Packet.Interface is
