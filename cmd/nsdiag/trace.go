@@ -176,9 +176,6 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 		// traceroute -U: a constant destination port; the probes are told
 		// apart by checksum, as in Paris mode.
 		a.cfg.Paris = true
-		if !c.IsSet("port") {
-			a.cfg.Port = 53
-		}
 	}
 	a.cfg.FirstTTL = c.Int("first")
 	a.cfg.MaxTTL = c.Int("max-hops")
@@ -186,6 +183,9 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	a.cfg.SimultaneousProbes = c.Int("sim-queries")
 	if c.IsSet("port") {
 		a.cfg.Port = c.Int("port")
+	}
+	if c.Bool("udp") && a.cfg.Port == 0 {
+		a.cfg.Port = 53
 	}
 	a.cfg.Paris = a.cfg.Paris || c.Bool("paris")
 	if s := c.String("source"); s != "" {
@@ -196,10 +196,8 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 		a.cfg.Source = src
 	}
 	a.cfg.Device = c.String("interface")
-	a.cfg.TOS = c.Int("tos")
-	if a.cfg.TOS < 0 || a.cfg.TOS > 255 {
-		return a, fmt.Errorf("bad -t %d: TOS is 0-255", a.cfg.TOS)
-	}
+	// traceroute keeps the low 8 bits of -t, as the TOS byte does.
+	a.cfg.TOS = c.Int("tos") & 0xff
 	if a.cfg.MaxTTL > 255 {
 		return a, errors.New("max hops cannot be more than 255")
 	}
@@ -209,10 +207,11 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	if a.cfg.Queries < 1 || a.cfg.Queries > 10 {
 		return a, errors.New("no more than 10 probes per hop")
 	}
-	if a.cfg.SimultaneousProbes < 1 {
-		return a, errors.New("-N wants at least 1 simultaneous probe")
+	// As traceroute, -N 0 and -p 0 mean the defaults.
+	if a.cfg.SimultaneousProbes < 0 {
+		return a, fmt.Errorf("bad -N %d: give the number of probes in flight, such as 16", a.cfg.SimultaneousProbes)
 	}
-	if c.IsSet("port") && (a.cfg.Port < 1 || a.cfg.Port > 65535) {
+	if c.IsSet("port") && (a.cfg.Port < 0 || a.cfg.Port > 65535) {
 		return a, fmt.Errorf("bad -p %d: a port is 1-65535", a.cfg.Port)
 	}
 	var err error
