@@ -134,6 +134,16 @@ func ipv6Corpus(t testing.TB) []rec {
 	ra.SrcIP, ra.DstIP, ra.HopLimit = ll6B, net.ParseIP("ff02::1"), 255
 	add(icmp(ra, 134, 0, &layers.ICMPv6RouterAdvertisement{HopLimit: 64, Flags: 0x80, RouterLifetime: 1800, ReachableTime: 0, RetransTimer: 0,
 		Options: layers.ICMPv6Options{{Type: layers.ICMPv6OptSourceAddress, Data: macB}}}))
+	// A router advertisement with the options radvd sends.
+	raOpts := []byte{1, 1, 2, 0, 0, 0, 0, 0x0b, 5, 1, 0, 0, 0, 0, 5, 0x78,
+		3, 4, 64, 0xc0, 0, 0x27, 0x8d, 0, 0, 9, 0x3a, 0x80, 0, 0, 0, 0, 0x20, 1, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		25, 3, 0, 0, 0, 0, 2, 0x58, 0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x53,
+		24, 2, 64, 0x08, 0xff, 0xff, 0xff, 0xff, 0x20, 1, 0x0d, 0xb8, 0, 2, 0, 0,
+		31, 2, 0, 0, 0, 0, 2, 0x58, 3, 'l', 'a', 'b', 0, 0, 0, 0}
+	ra2 := v6(layers.IPProtocolICMPv6)
+	ra2.SrcIP, ra2.DstIP, ra2.HopLimit = ll6B, net.ParseIP("ff02::1"), 255
+	add(icmp(ra2, 134, 0, &layers.ICMPv6RouterAdvertisement{HopLimit: 64, Flags: 0x40, RouterLifetime: 1800, ReachableTime: 30000, RetransTimer: 1000},
+		gopacket.Payload(raOpts)))
 	inner := func(proto layers.IPProtocol, dport uint16) gopacket.Payload {
 		ip := v6(proto)
 		var l4 gopacket.SerializableLayer = pay(8)

@@ -313,21 +313,93 @@ func (p *Printer) ndOptions(b []byte, resid int) {
 		p.s(" (")
 		p.u(uint64(b[1]))
 		p.s("): ")
-		switch typ {
-		case 1, 2:
-			p.mac(b[2:n])
-		case 5:
-			p.u(uint64(be32(b[4:])))
-		default:
-			if p.opts.Verbose == 1 {
-				p.hexdumpAfter("\n\t  ", b[2:n], false)
-			}
+		if !p.ndOption(typ, b[:n]) && p.opts.Verbose == 1 {
+			p.hexdumpAfter("\n\t  ", b[2:n], false)
 		}
 		if p.opts.Verbose > 1 {
 			p.hexdumpAfter("\n\t    ", b[2:n], false)
 		}
 		b, resid = b[n:], resid-n
 	}
+}
+
+// ndOption prints the body of a neighbor discovery option tcpdump decodes
+// and reports whether it did.
+func (p *Printer) ndOption(typ byte, o []byte) bool {
+	n := len(o)
+	switch {
+	case typ == 1 || typ == 2:
+		p.mac(o[2:])
+	case typ == 5 && n >= 8:
+		p.c(' ')
+		p.u(uint64(be32(o[4:])))
+	case typ == 3 && n >= 32:
+		p.ip6(o[16:])
+		p.c('/')
+		p.u(uint64(o[2]))
+		p.s(", Flags [")
+		sep := ""
+		for _, f := range []struct {
+			bit  byte
+			name string
+		}{{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}} {
+			if o[3]&f.bit != 0 {
+				p.s(sep)
+				p.s(f.name)
+				sep = ", "
+			}
+		}
+		if sep == "" {
+			p.s("none")
+		}
+		p.s("], valid time ")
+		p.ndLifetime(be32(o[4:]))
+		p.s(", pref. time ")
+		p.ndLifetime(be32(o[8:]))
+	case typ == 25 && n >= 8:
+		p.s(" lifetime ")
+		p.u(uint64(be32(o[4:])))
+		p.s("s,")
+		for a := 8; a+16 <= n; a += 16 {
+			p.s(" addr: ")
+			p.ip6(o[a:])
+		}
+	case typ == 24 && n >= 8 && n <= 24:
+		var prefix [16]byte
+		copy(prefix[:], o[8:])
+		p.c(' ')
+		p.ip6(prefix[:])
+		p.c('/')
+		p.u(uint64(o[2]))
+		p.s(", pref=")
+		p.s([...]string{"medium", "high", "rsv", "low"}[o[3]>>3&3])
+		p.s(", lifetime=")
+		p.ndLifetime(be32(o[4:]))
+	case typ == 31 && n >= 8:
+		p.s(" lifetime ")
+		p.u(uint64(be32(o[4:])))
+		p.s("s, domain(s):")
+		for d := 8; d < n && o[d] != 0; {
+			p.c(' ')
+			next, ok := p.dnsName(o[:n], d)
+			if !ok {
+				return true
+			}
+			d = next
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+func (p *Printer) ndLifetime(t uint32) {
+	if t == 0xffffffff {
+		p.s("infinity")
+		return
+	}
+	p.u(uint64(t))
+	p.c('s')
 }
 
 // upperLayer6 finds the TCP or UDP header quoted inside an ICMPv6 error.
