@@ -31,8 +31,15 @@ type Reply struct {
 	Timed bool
 	// Dup marks a second reply to the same request.
 	Dup bool
-	// BadChecksum marks a damaged reply; it is counted apart.
+	// BadChecksum marks an IPv4 reply whose ICMP checksum does not
+	// verify. As in iputils it is counted like any other reply; damage
+	// shows in WrongByte.
 	BadChecksum bool
+	// WrongByte is the index of the first data byte that differs from
+	// what was sent (0 when none does); Data is the reply's data then,
+	// valid only during the callback, for the dump ping prints.
+	WrongByte int
+	Data      []byte
 	// Truncated marks a reply shorter than the request.
 	Truncated bool
 	// WrongSource marks a reply from another address than Dest.

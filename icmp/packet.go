@@ -66,6 +66,18 @@ func checksum(b []byte) uint16 {
 	return ^uint16(sum)
 }
 
+// wrongByte returns the index of the first data byte after the timestamp
+// area that differs from the pattern fillPattern wrote, or 0 when all of
+// the first dataLen bytes match (as iputils' check).
+func wrongByte(data []byte, dataLen int) int {
+	for i := timevalLen; i < dataLen && i < len(data); i++ {
+		if data[i] != byte(i) {
+			return i
+		}
+	}
+	return 0
+}
+
 // echo is what parseEcho found in one received datagram.
 type echo struct {
 	id, seq uint16

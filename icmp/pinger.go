@@ -285,22 +285,24 @@ func (r *run) handle(b, oob []byte, from netip.Addr) {
 			us = 0
 		}
 		rep.RTT = time.Duration(us) * time.Microsecond
-		if !e.badSum {
-			r.rtt.add(us)
+		r.rtt.add(us)
+	}
+	// iputils (20221126) checks the checksum of echo replies but counts a
+	// bad one as any other reply, and reports damage through the data
+	// check; so do we, keeping the checksum as information.
+	rep.BadChecksum = e.badSum
+	if !rep.Truncated {
+		rep.WrongByte = wrongByte(e.data, r.p.dataLen)
+		if rep.WrongByte > 0 {
+			rep.Data = e.data
 		}
 	}
-	switch {
-	case e.badSum:
-		rep.BadChecksum = true
-		r.stats.Corrupted++
-	default:
-		r.tr.acknowledge(e.seq)
-		if r.tr.received(e.seq) {
-			rep.Dup = true
-			r.stats.Duplicates++
-		} else {
-			r.stats.Received++
-		}
+	r.tr.acknowledge(e.seq)
+	if r.tr.received(e.seq) {
+		rep.Dup = true
+		r.stats.Duplicates++
+	} else {
+		r.stats.Received++
 	}
 	r.emit(rep)
 }

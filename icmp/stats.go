@@ -6,11 +6,9 @@ import "time"
 // integers), so that printed figures match ping's digit for digit.
 type Stats struct {
 	Transmitted int
-	// Received counts distinct, undamaged replies.
+	// Received counts distinct replies.
 	Received   int
 	Duplicates int
-	// Corrupted counts replies with a bad checksum.
-	Corrupted int
 	// Errors counts ICMP errors and local send errors.
 	Errors int
 	// Timed is true when requests carried a timestamp (16 data bytes or

@@ -119,7 +119,7 @@ func TestCounting(t *testing.T) {
 	r := &run{p: p, emit: func(ev Event) {
 		switch e := ev.(type) {
 		case *Reply:
-			events = append(events, fmt.Sprintf("reply %d dup=%v bad=%v", e.Seq, e.Dup, e.BadChecksum))
+			events = append(events, fmt.Sprintf("reply %d dup=%v bad=%v wrong=%d", e.Seq, e.Dup, e.BadChecksum, e.WrongByte))
 		case *ICMPError:
 			events = append(events, fmt.Sprintf("error %d %s", e.Seq, e.Text()))
 		}
@@ -130,7 +130,7 @@ func TestCounting(t *testing.T) {
 	}
 	good := func(seq uint16) []byte { return ipv4(64, echoMsg(echoReply4, 7, seq, 56, true)) }
 	bad := ipv4(64, echoMsg(echoReply4, 7, 3, 56, true))
-	bad[40] ^= 1
+	bad[20+8+20] ^= 1 // data byte 20
 	r.handle(good(1), nil, dest)
 	r.handle(good(1), nil, dest)                                       // duplicate
 	r.handle(bad, nil, dest)                                           // damaged
@@ -141,14 +141,14 @@ func TestCounting(t *testing.T) {
 	q.setOriginal(echoMsg(echoRequest4, 9, 4, 56, true)) // not ours
 	r.handleError(q)
 	st := r.finish()
-	want := []string{"reply 1 dup=false bad=false", "reply 1 dup=true bad=false", "reply 3 dup=false bad=true", "error 4 Destination Host Unreachable"}
+	want := []string{"reply 1 dup=false bad=false wrong=0", "reply 1 dup=true bad=false wrong=0", "reply 3 dup=false bad=true wrong=20", "error 4 Destination Host Unreachable"}
 	if fmt.Sprint(events) != fmt.Sprint(want) {
 		t.Fatalf("events %q, want %q", events, want)
 	}
-	if st.Transmitted != 4 || st.Received != 1 || st.Duplicates != 1 || st.Corrupted != 1 || st.Errors != 1 || st.Pipe != 4 {
+	if st.Transmitted != 4 || st.Received != 2 || st.Duplicates != 1 || st.Errors != 1 || st.Pipe != 4 {
 		t.Fatalf("stats %+v", st)
 	}
-	if got := fmt.Sprintf("%.6g", st.Loss()); got != "75" {
-		t.Fatalf("loss %s, want 75", got)
+	if got := fmt.Sprintf("%.6g", st.Loss()); got != "50" {
+		t.Fatalf("loss %s, want 50", got)
 	}
 }

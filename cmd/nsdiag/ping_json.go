@@ -46,6 +46,7 @@ type jsonReply struct {
 	BadChecksum bool     `json:"bad_checksum,omitempty"`
 	Truncated   bool     `json:"truncated,omitempty"`
 	WrongSource bool     `json:"wrong_source,omitempty"`
+	WrongByte   int      `json:"wrong_byte,omitempty"`
 }
 
 type jsonError struct {
@@ -68,7 +69,6 @@ type jsonSummary struct {
 	Transmitted int      `json:"transmitted"`
 	Received    int      `json:"received"`
 	Duplicates  int      `json:"duplicates"`
-	Corrupted   int      `json:"corrupted"`
 	Errors      int      `json:"errors"`
 	LossPercent float64  `json:"loss_percent"`
 	TimeMs      int64    `json:"time_ms"`
@@ -101,7 +101,7 @@ func (j *pingJSON) event(ev icmp.Event) {
 	switch e := ev.(type) {
 	case *icmp.Reply:
 		r := jsonReply{Type: "reply", Time: unixSeconds(e.At), Seq: e.Seq, From: e.From.String(), Bytes: e.Bytes,
-			Dup: e.Dup, BadChecksum: e.BadChecksum, Truncated: e.Truncated, WrongSource: e.WrongSource}
+			Dup: e.Dup, BadChecksum: e.BadChecksum, Truncated: e.Truncated, WrongSource: e.WrongSource, WrongByte: e.WrongByte}
 		if e.TTL >= 0 {
 			ttl := e.TTL
 			r.TTL = &ttl
@@ -127,7 +127,7 @@ func (j *pingJSON) event(ev icmp.Event) {
 
 func (j *pingJSON) summary(s icmp.Stats) {
 	out := jsonSummary{Type: "summary", Host: j.host, Addr: j.p.Dest().String(), Transmitted: s.Transmitted, Received: s.Received,
-		Duplicates: s.Duplicates, Corrupted: s.Corrupted, Errors: s.Errors, LossPercent: lossPercent(s),
+		Duplicates: s.Duplicates, Errors: s.Errors, LossPercent: lossPercent(s),
 		TimeMs: int64((s.Elapsed + 500*time.Microsecond) / time.Millisecond)}
 	if s.Received > 0 && s.Timed {
 		out.RTTMinMs, out.RTTAvgMs, out.RTTMaxMs, out.RTTMdevMs = msPtr(s.Min), msPtr(s.Avg), msPtr(s.Max), msPtr(s.Mdev)

@@ -44,8 +44,8 @@ func TestPingSummary(t *testing.T) {
 		{"issue example", icmp.Stats{Transmitted: 3, Received: 1, Errors: 1, Timed: true, Min: 45 * us, Avg: 45 * us, Max: 45 * us, Elapsed: 2003 * time.Millisecond},
 			false, "3 packets transmitted, 1 received, +1 errors, 66.6667% packet loss, time 2003ms\nrtt min/avg/max/mdev = 0.045/0.045/0.045/0.000 ms\n"},
 		{"all lost", icmp.Stats{Transmitted: 2, Elapsed: 1001400 * us}, false, "2 packets transmitted, 0 received, 100% packet loss, time 1001ms\n\n"},
-		{"duplicates and corrupted", icmp.Stats{Transmitted: 4, Received: 4, Duplicates: 2, Corrupted: 1, Timed: true, Min: 1500 * us, Avg: 2 * time.Millisecond, Max: 12345 * us, Mdev: 10 * us, Elapsed: 3 * time.Second},
-			false, "4 packets transmitted, 4 received, +2 duplicates, +1 corrupted, 0% packet loss, time 3000ms\nrtt min/avg/max/mdev = 1.500/2.000/12.345/0.010 ms\n"},
+		{"duplicates", icmp.Stats{Transmitted: 4, Received: 4, Duplicates: 2, Timed: true, Min: 1500 * us, Avg: 2 * time.Millisecond, Max: 12345 * us, Mdev: 10 * us, Elapsed: 3 * time.Second},
+			false, "4 packets transmitted, 4 received, +2 duplicates, 0% packet loss, time 3000ms\nrtt min/avg/max/mdev = 1.500/2.000/12.345/0.010 ms\n"},
 		{"untimed", icmp.Stats{Transmitted: 1, Received: 1}, false, "1 packets transmitted, 1 received, 0% packet loss, time 0ms\n\n"},
 		{"errors with pipe", icmp.Stats{Transmitted: 2, Errors: 2, Pipe: 2, Elapsed: 205 * time.Millisecond}, false, "2 packets transmitted, 0 received, +2 errors, 100% packet loss, time 205ms\npipe 2\n"},
 		{"flood", icmp.Stats{Transmitted: 3, Received: 3, Timed: true, Min: 2 * us, Avg: 3 * us, Max: 4 * us, Mdev: 1 * us, EWMA: 3 * us, Pipe: 2, Elapsed: 60 * us},
@@ -107,6 +107,8 @@ var pingLineKinds = []struct {
 	{"header6", regexp.MustCompile(`^PING \S+\(\S+( \(\S+\))?\) (from \S+ \S*: )?\d+ data bytes$`)},
 	{"reply", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?\d+ bytes from \S+( \(\S+\))?: icmp_seq=\d+( ttl=\d+)?( time=\d+(\.\d+)? ms)?( \(DUP!\))?$`)},
 	{"error", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?From \S+ icmp_seq=\d+ [A-Z].*$`)},
+	{"wrongdata", regexp.MustCompile(`^wrong data byte #\d+ should be 0x[0-9a-f]+ but was 0x[0-9a-f]+$`)},
+	{"dump", regexp.MustCompile(`^#\d+\t([0-9a-f]+ )+$`)},
 	{"noanswer", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?no answer yet for icmp_seq=\d+$`)},
 	{"blank", regexp.MustCompile(`^$`)},
 	{"flood", floodLineRE},
@@ -183,6 +185,13 @@ func TestIntegrationPingGolden(t *testing.T) {
 	if out, err := exec.Command("ip", "netns", "exec", dups.B.Name, "nft", rule).CombinedOutput(); err != nil {
 		t.Fatalf("nft: %v %s", err, out)
 	}
+	// damage.B overwrites data byte 20 of every echo reply and leaves the
+	// checksum wrong.
+	damage := netnstest.NewPair(t)
+	rule = fmt.Sprintf("table netdev tbad { chain c { type filter hook egress device %s priority 0; icmp type echo-reply @th,224,8 set 0x55; }; }", damage.DevB)
+	if out, err := exec.Command("ip", "netns", "exec", damage.B.Name, "nft", rule).CombinedOutput(); err != nil {
+		t.Fatalf("nft: %v %s", err, out)
+	}
 	hostsDir := filepath.Join("/etc/netns", pair.A.Name)
 	if err := os.MkdirAll(hostsDir, 0o755); err != nil {
 		t.Fatal(err)
@@ -221,6 +230,8 @@ func TestIntegrationPingGolden(t *testing.T) {
 		{"host unreachable from the router", chain.H1().Name, []string{"-c", "1", "10.0.2.99"}},
 		{"flood", pair.A.Name, []string{"-f", "-c", "5", pair.B4}},
 		{"flood errors", pair.A.Name, []string{"-f", "-c", "3", "10.0.0.98"}},
+		{"damaged replies", damage.A.Name, []string{"-c", "2", "-i", "0.1", damage.B4}},
+		{"damaged replies, longer", damage.A.Name, []string{"-c", "1", "-s", "100", damage.B4}},
 		{"duplicates", dups.A.Name, []string{"-c", "2", "-i", "0.1", dups.B4}},
 		{"routed replies", chain.H1().Name, []string{"-c", "2", "-i", "0.1", chain.Dest4()}},
 	}

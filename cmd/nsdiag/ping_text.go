@@ -147,11 +147,7 @@ func (t *pingText) reply(e *icmp.Reply) {
 		return
 	}
 	if t.o.flood {
-		if e.BadChecksum {
-			io.WriteString(t.out, "\bC")
-		} else {
-			io.WriteString(t.out, "\b \b")
-		}
+		io.WriteString(t.out, "\b \b")
 		return
 	}
 	t.stamp(time.Now())
@@ -172,14 +168,28 @@ func (t *pingText) reply(e *icmp.Reply) {
 	if e.Dup {
 		t.buf = append(t.buf, " (DUP!)"...)
 	}
-	if e.BadChecksum {
-		t.buf = append(t.buf, " (BAD CHECKSUM!)"...)
-	}
 	if e.WrongSource {
 		t.buf = append(t.buf, " (DIFFERENT ADDRESS!)"...)
 	}
+	if e.WrongByte > 0 {
+		t.buf = appendWrongData(t.buf, e)
+	}
 	t.buf = append(t.buf, '\n')
 	t.flush()
+}
+
+// appendWrongData is iputils' report of a damaged reply: the first wrong
+// byte, then every data byte after the timestamp in hex, 32 to a line.
+func appendWrongData(b []byte, e *icmp.Reply) []byte {
+	b = fmt.Appendf(b, "\nwrong data byte #%d should be 0x%x but was 0x%x", e.WrongByte, byte(e.WrongByte), e.Data[e.WrongByte])
+	const tv = 16 // the struct timeval at the start of the data
+	for i := tv; i < len(e.Data); i++ {
+		if i%32 == tv {
+			b = fmt.Appendf(b, "\n#%d\t", i)
+		}
+		b = fmt.Appendf(b, "%x ", e.Data[i])
+	}
+	return b
 }
 
 // rttText formats a reply's time as iputils does: whole milliseconds from
@@ -214,9 +224,6 @@ func pingSummary(host string, s icmp.Stats, flood bool) string {
 	fmt.Fprintf(&b, "%d packets transmitted, %d received", s.Transmitted, s.Received)
 	if s.Duplicates > 0 {
 		fmt.Fprintf(&b, ", +%d duplicates", s.Duplicates)
-	}
-	if s.Corrupted > 0 {
-		fmt.Fprintf(&b, ", +%d corrupted", s.Corrupted)
 	}
 	if s.Errors > 0 {
 		fmt.Fprintf(&b, ", +%d errors", s.Errors)
