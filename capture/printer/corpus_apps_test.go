@@ -3,6 +3,7 @@ package printer
 // Crafted ARP, DNS, VLAN, unknown-protocol and application packets.
 
 import (
+	"encoding/binary"
 	"net"
 	"testing"
 
@@ -222,5 +223,48 @@ func appsCorpus(t testing.TB) []rec {
 	igmp(net.IP{224, 0, 0, 1}, []byte{0x11, 100, 0xee, 0x9b, 0, 0, 0, 0})
 	igmp(net.IP{224, 0, 0, 22}, []byte{0x22, 0, 0xf9, 0xfb, 0, 0, 0, 1, 4, 0, 0, 0, 239, 1, 2, 3})
 	igmp(net.IP{224, 0, 0, 1}, []byte{0x11, 100, 0xee, 0x9b, 0, 0, 0, 0, 2, 125, 0, 0})
+	return r
+}
+
+// udpAppsCorpus holds the UDP services printed by their one-line summary:
+// DHCP, NTP, syslog, TFTP.
+func udpAppsCorpus(t testing.TB) []rec {
+	var r []rec
+	add := func(src, dst net.IP, sp, dp uint16, payload []byte) {
+		ip := v4(layers.IPProtocolUDP)
+		ip.SrcIP, ip.DstIP = src, dst
+		u := &layers.UDP{SrcPort: layers.UDPPort(sp), DstPort: layers.UDPPort(dp)}
+		u.SetNetworkLayerForChecksum(ip)
+		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, u, gopacket.Payload(payload))})
+	}
+	dhcp := func(op byte, yiaddr net.IP, msgType byte) []byte {
+		b := make([]byte, 240, 248)
+		b[0], b[1], b[2] = op, 1, 6
+		binary.BigEndian.PutUint32(b[4:], 0x3903f326)
+		copy(b[16:], yiaddr.To4())
+		copy(b[28:], macA)
+		copy(b[236:], []byte{99, 130, 83, 99})
+		return append(b, 53, 1, msgType, 255)
+	}
+	bcast := net.IP{255, 255, 255, 255}
+	add(net.IPv4zero, bcast, 68, 67, dhcp(1, net.IPv4zero, 1))
+	add(ipB, bcast, 67, 68, dhcp(2, ipA, 2))
+	add(net.IPv4zero, bcast, 68, 67, dhcp(1, net.IPv4zero, 3))
+	add(ipB, ipA, 67, 68, dhcp(2, ipA, 5))
+	ntp := func(status byte) []byte { return append([]byte{status}, make([]byte, 47)...) }
+	add(ipA, ipB, 40000, 123, ntp(0x23))
+	add(ipB, ipA, 123, 40000, ntp(0x24))
+	add(ipA, ipB, 123, 123, ntp(0x1b))
+	add(ipA, ipB, 123, 123, ntp(0x16))
+	add(ipA, ipB, 5000, 514, []byte("<13>Nov 29 05:00:00 host app: hello"))
+	add(ipA, ipB, 5000, 514, []byte("<191>x"))
+	add(ipA, ipB, 5000, 514, []byte("no priority"))
+	add(ipA, ipB, 40000, 69, []byte("\x00\x01file.txt\x00octet\x00"))
+	add(ipA, ipB, 40000, 69, []byte("\x00\x02up.bin\x00netascii\x00blksize\x001428\x00"))
+	add(ipB, ipA, 69, 40000, []byte("\x00\x03\x00\x01data"))
+	add(ipA, ipB, 40000, 69, []byte("\x00\x04\x00\x01"))
+	add(ipB, ipA, 69, 40000, []byte("\x00\x05\x00\x01File not found\x00"))
+	add(ipB, ipA, 69, 40000, []byte("\x00\x06blksize\x001428\x00"))
+	add(ipA, ipB, 40000, 69, []byte("\x00\x09"))
 	return r
 }

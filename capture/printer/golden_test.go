@@ -46,7 +46,19 @@ func goldenFiles() []string {
 }
 
 func variantsOf(name string) []string {
-	return append(append([]string(nil), variants...), extra[name]...)
+	all := append(append([]string(nil), variants...), extra[name]...)
+	for _, c := range corpus {
+		if c.name == name && c.brief {
+			var quiet []string
+			for _, v := range all {
+				if !strings.Contains(v, "-v") {
+					quiet = append(quiet, v)
+				}
+			}
+			return quiet
+		}
+	}
+	return all
 }
 
 // goldenName maps a file and a flag set to its golden file: ipv4.e-v.txt.

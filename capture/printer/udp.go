@@ -83,21 +83,8 @@ func (p *Printer) udp(b []byte, length int, fragmented bool) {
 			p.s("[udp sum ok] ")
 		}
 	}
-	if !p.opts.Quiet {
-		switch {
-		case sport == 53 || dport == 53:
-			p.dns(payload, length, false)
-			return
-		case sport == 5353 || dport == 5353:
-			p.dns(payload, length, true)
-			return
-		case sport == 4789 || dport == 4789:
-			p.vxlan(payload, length, false)
-			return
-		case sport == 8472 || dport == 8472:
-			p.vxlan(payload, length, true)
-			return
-		}
+	if !p.opts.Quiet && p.udpApp(sport, dport, payload, length) {
+		return
 	}
 	if ulen > length && !fragmented {
 		p.s("UDP, bad length ")
