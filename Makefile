@@ -2,6 +2,9 @@
 GO        ?= go
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X main.version=$(VERSION)
+# No man-page/markdown generation in the binary: it is never used and its
+# packages add to every start-up.
+TAGS      := urfave_cli_no_docs
 BIN       := bin/nsdiag
 PREFIX    ?= /usr/local
 export CGO_ENABLED := 0
@@ -9,7 +12,7 @@ export CGO_ENABLED := 0
 .PHONY: build test demo bench lint install clean
 
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nsdiag
+	$(GO) build -trimpath -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nsdiag
 
 # Installs the peers and lab tools the tests use if missing, then runs every
 # test (most need root: they build their own namespaces) and checks that

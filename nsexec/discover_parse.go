@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // nsfsMount is one network namespace bind mount from a mountinfo line.
@@ -127,14 +128,18 @@ func (c Container) Short() string {
 	return ""
 }
 
-var (
-	// Scope units the runtimes' systemd cgroup drivers create, and the
-	// plain paths of the cgroupfs drivers (/docker/ID, /kubepods/.../ID).
-	scopeRE  = regexp.MustCompile(`(?:^|/)(docker|cri-containerd|crio|libpod)-([0-9a-f]{64})\.scope(?:/|$)`)
-	dockerRE = regexp.MustCompile(`(?:^|/)docker/([0-9a-f]{64})(?:/|$)`)
-	podRE    = regexp.MustCompile(`(?:^|[/-])pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\.slice)?(?:/|$)`)
-	bareIDRE = regexp.MustCompile(`/([0-9a-f]{64})(?:/|$)`)
-)
+// cgroupREs compiles, on first use, the patterns for the scope units the
+// runtimes' systemd cgroup drivers create and the plain paths of the
+// cgroupfs drivers (/docker/ID, /kubepods/.../ID). Lazily, because their
+// counted repetitions make compiling them a noticeable part of every
+// nsdiag start-up, and only discovery needs them.
+var cgroupREs = sync.OnceValue(func() (re struct{ scope, docker, pod, bareID *regexp.Regexp }) {
+	re.scope = regexp.MustCompile(`(?:^|/)(docker|cri-containerd|crio|libpod)-([0-9a-f]{64})\.scope(?:/|$)`)
+	re.docker = regexp.MustCompile(`(?:^|/)docker/([0-9a-f]{64})(?:/|$)`)
+	re.pod = regexp.MustCompile(`(?:^|[/-])pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\.slice)?(?:/|$)`)
+	re.bareID = regexp.MustCompile(`/([0-9a-f]{64})(?:/|$)`)
+	return re
+})
 
 var scopeRuntime = map[string]string{
 	"docker":         "docker",
@@ -147,6 +152,7 @@ var scopeRuntime = map[string]string{
 // container or pod it shows, if any.
 func parseCgroup(text string) (Container, bool) {
 	var c Container
+	re := cgroupREs()
 	for _, line := range strings.Split(text, "\n") {
 		// HIERARCHY:CONTROLLERS:PATH; the path may itself hold colons.
 		parts := strings.SplitN(line, ":", 3)
@@ -154,21 +160,21 @@ func parseCgroup(text string) (Container, bool) {
 			continue
 		}
 		path := parts[2]
-		if m := podRE.FindStringSubmatch(path); m != nil && c.PodUID == "" {
+		if m := re.pod.FindStringSubmatch(path); m != nil && c.PodUID == "" {
 			c.PodUID = strings.ReplaceAll(m[1], "_", "-")
 		}
 		if c.ID != "" {
 			continue
 		}
-		switch m := scopeRE.FindStringSubmatch(path); {
+		switch m := re.scope.FindStringSubmatch(path); {
 		case m != nil:
 			c.Runtime, c.ID = scopeRuntime[m[1]], m[2]
-		case dockerRE.MatchString(path):
-			c.Runtime, c.ID = "docker", dockerRE.FindStringSubmatch(path)[1]
+		case re.docker.MatchString(path):
+			c.Runtime, c.ID = "docker", re.docker.FindStringSubmatch(path)[1]
 		case c.PodUID != "" || strings.Contains(path, "/kubepods"):
 			// cgroupfs driver under kubepods: the container ID is the
 			// last element, and the runtime is not named.
-			if m := bareIDRE.FindAllStringSubmatch(path, -1); m != nil {
+			if m := re.bareID.FindAllStringSubmatch(path, -1); m != nil {
 				c.ID = m[len(m)-1][1]
 			}
 		}
