@@ -13,8 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin/nsdiag}
-SECS=${SECS:-3}
-ROUNDS=${ROUNDS:-2}
+SECS=${SECS:-5}
+ROUNDS=${ROUNDS:-3}
 PACKETS=${PACKETS:-1000000}
 [ -x "$BIN" ] || { echo "build first: make build" >&2; exit 1; }
 command -v tcpdump >/dev/null || { echo "tcpdump is not installed" >&2; exit 1; }

@@ -53,7 +53,7 @@ func newFileSink(a *sniffArgs, stdout io.Writer, ng bool, ifaces []capture.FileI
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", a.write, err)
 		}
-		w, s.closer = f, f
+		w, s.closer = capture.FileOutput(f), f
 	}
 	fw, err := capture.NewWriter(w, ng, ifaces)
 	if err != nil {
