@@ -25,7 +25,9 @@ type Options struct {
 	// Live compiles for a live Linux socket rather than a file: inbound,
 	// outbound and ifindex then read the kernel's ancillary data on every
 	// link type (libpcap does the same for live captures and refuses them
-	// on files without a cooked header). Cooked implies Live.
+	// on files without a cooked header), and the first "vlan" matches the
+	// tag the kernel strips on receive (ancillary data too). Cooked
+	// implies Live.
 	Live bool
 	// Netmask of the capture network, for "ip broadcast"; nil means unknown
 	// and makes "ip broadcast" an error, as in libpcap.

@@ -47,7 +47,7 @@ func Dump(prog []bpf.Instruction, style int, w io.Writer) {
 var adNames = map[uint32]string{
 	skfAdProtocol: "proto", skfAdPkttype: "type", skfAdIfindex: "ifidx",
 	12: "nla", 16: "nlan", 20: "mark", 24: "queue", 28: "hatype",
-	32: "rxhash", 36: "cpu", 44: "vlan_tci", 48: "vlanp",
+	32: "rxhash", 36: "cpu", skfAdVlanTag: "vlan_tci", skfAdVlanTagP: "vlanp",
 	52: "pay_offset", 56: "random", 60: "vlan_tpid",
 }
 

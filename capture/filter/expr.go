@@ -56,6 +56,8 @@ const (
 	skfAdProtocol = 0
 	skfAdPkttype  = 4
 	skfAdIfindex  = 8
+	skfAdVlanTag  = 44
+	skfAdVlanTagP = 48
 )
 
 // insn is one raw classic BPF instruction.

@@ -95,7 +95,7 @@ func (ps *parser) parseProgram() bexpr {
 	}
 	e, _ := ps.expr(qerr)
 	if t := ps.peek(); t.kind != tEOF {
-		ps.failAt(t, "syntax error: unexpected %s", t)
+		ps.failAt(t, "syntax error: unexpected %s: expected \"and\", \"or\" or the end of the expression", t)
 	}
 	return e
 }

@@ -30,6 +30,7 @@ type compiler struct {
 	expr    string
 
 	protochainUsed bool
+	vlanSeen       bool // a live program matched the stripped outer tag
 }
 
 // compileError carries a semantic error to Compile; the parser unwinds with
@@ -365,6 +366,18 @@ func (c *compiler) vlan(id uint32, hasID bool) bexpr {
 	// Like libpcap, no VLAN matching on cooked captures (live "any" included).
 	if c.link != linkEther {
 		c.fail("no VLAN support for %s", linkNames[c.link])
+	}
+	if c.opts.Live && !c.vlanSeen {
+		// A live socket sees the outermost tag out of band: the kernel has
+		// stripped it and reports it as ancillary data, and the headers
+		// after it are where they would be untagged. Further tags (QinQ)
+		// are still in the packet.
+		c.vlanSeen = true
+		b := cmp(szB, skfAdOff+skfAdVlanTagP, jmpJEQ, 1)
+		if hasID {
+			b = and(b, &bTest{stmts: []insn{ldAbs(szH, skfAdOff+skfAdVlanTag), stmt(clsALU|aluAND|srcK, 0x0fff)}, jop: jmpJEQ, k: id})
+		}
+		return b
 	}
 	lt := uint32(c.offLT)
 	b := or(or(cmp(szH, lt, jmpJEQ, ether8021Q), cmp(szH, lt, jmpJEQ, ether8021A)), cmp(szH, lt, jmpJEQ, ether9100))
