@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"io"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -8,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // TestDifferential mutates corpus packets at random (flipped header bytes,
@@ -24,8 +28,21 @@ func TestDifferential(t *testing.T) {
 		seed = s
 	}
 	rng := rand.New(rand.NewSource(seed))
+	type source struct {
+		name string
+		link layers.LinkType
+		recs []rec
+	}
+	var sources []source
 	for _, c := range corpus {
-		base := c.build(t)
+		sources = append(sources, source{c.name, c.link, c.build(t)})
+	}
+	for _, name := range recorded {
+		link, recs := readRecs(t, filepath.Join(corpusDir, name+".pcap"))
+		sources = append(sources, source{name, link, recs})
+	}
+	for _, c := range sources {
+		base := c.recs
 		var recs []rec
 		for i := 0; i < n; i++ {
 			p := base[rng.Intn(len(base))]
@@ -80,4 +97,27 @@ func packetAt(line string) int {
 		d += 24 * time.Hour
 	}
 	return int((d + 617*time.Microsecond) / (1234567 * time.Microsecond / 1000))
+}
+
+func readRecs(t *testing.T, file string) (layers.LinkType, []rec) {
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []rec
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			return r.LinkType(), recs
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, rec{data: data, wire: ci.Length})
+	}
 }

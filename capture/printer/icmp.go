@@ -243,12 +243,8 @@ func (p *Printer) icmp4(b []byte, length int, fragmented bool) {
 		saved := p.ipc
 		p.ipv4(in, int(be16(in[2:4])))
 		p.ipc = saved
-		// RFC 4884 extensions may follow a long quote: tcpdump looks for
-		// them and stops at a capture too short to hold their header.
 		if length > 136 && typ != 4 && typ != 5 {
-			if len(b) < 141 {
-				p.trunc("icmp")
-			}
+			p.icmpExtensions(b, length)
 		}
 	}
 }
@@ -304,5 +300,39 @@ func (p *Printer) lifetime(t int) {
 		p.pad(t%3600/60, 2)
 		p.c(':')
 		p.pad(t%60, 2)
+	}
+}
+
+// icmpExtensions prints the RFC 4884 extension header that may follow the
+// 128 bytes of a quoted packet, as tcpdump's -v does; the objects inside
+// (MPLS label stacks) are not decoded.
+func (p *Printer) icmpExtensions(b []byte, length int) {
+	const start = 136 // 8 bytes of ICMP header, 128 of quoted packet
+	if len(b) < start+5 {
+		p.trunc("icmp")
+		return
+	}
+	n := length - start
+	whole := len(b) >= start+n
+	// Without a length field, only a valid checksum shows an extension.
+	if b[5] == 0 && whole && checksum(0, b[start:start+n]) != 0xffff {
+		return
+	}
+	v := b[start] >> 4
+	p.s("\n\tICMP Multi-Part extension v")
+	p.u(uint64(v))
+	if v != 2 {
+		p.s(" packet not supported")
+		return
+	}
+	if whole {
+		p.s(", checksum 0x")
+		p.x(uint64(be16(b[start+2:])), 4)
+		p.s(" (")
+		if checksum(0, b[start:start+n]) != 0xffff {
+			p.s("in")
+		}
+		p.s("correct), length ")
+		p.i(n)
 	}
 }

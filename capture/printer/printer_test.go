@@ -3,6 +3,7 @@ package printer
 import (
 	"bytes"
 	"encoding/json"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -151,4 +152,22 @@ func TestAppendJSON(t *testing.T) {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestIPv6Text checks addresses where tcpdump's inet_ntop and netip could
+// disagree; the expected strings are tcpdump 4.99's.
+func TestIPv6Text(t *testing.T) {
+	for in, want := range map[string]string{
+		"::2.0.0.0": "::2.0.0.0", "::1": "::1", "::": "::", "::ffff:1.2.3.4": "::ffff:1.2.3.4",
+		"2001:db8::1": "2001:db8::1", "::1:0": "::0.1.0.0", "::1:2": "::0.1.0.2", "1::": "1::",
+		"1:0:0:1::1": "1:0:0:1::1", "::ffff:0:1": "::ffff:0.0.0.1", "0:0:0:0:0:1:0:0": "::1:0:0",
+		"fe80::1:0:0:1": "fe80::1:0:0:1", "::ffff": "::ffff", "::fffe:0:0": "::fffe:0:0",
+		"1:0:0:0:1:0:0:1": "1::1:0:0:1", "0:1::": "0:1::",
+	} {
+		p := New(Options{})
+		p.ip6(netip.MustParseAddr(in).AsSlice())
+		if got := string(p.b); got != want {
+			t.Errorf("%s: got %s, want %s", in, got, want)
+		}
+	}
 }

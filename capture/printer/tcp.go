@@ -301,6 +301,14 @@ func (p *Printer) tcpOptions(b []byte, hlen int, rev bool, thseq, thack uint32) 
 				p.u(uint64(e))
 				p.c('}')
 			}
+		case 6, 7, 11, 12, 13:
+			// RFC 1072 echo and RFC 1644 connection counts: one number.
+			datalen = 4
+			if !need(4) {
+				return false
+			}
+			p.c(' ')
+			p.u(uint64(be32(b)))
 		case 8:
 			datalen = 8
 			if !need(8) {

@@ -44,8 +44,17 @@ func (p *Printer) ip4(b []byte) {
 	p.b = netip.AddrFrom4([4]byte(b[:4])).AppendTo(p.b)
 }
 
+// ip6 appends an IPv6 address as tcpdump's addrtostr6 (BIND's inet_ntop)
+// writes it: RFC 5952 except that an IPv4-compatible address (::/96 with a
+// non-zero seventh word) ends in dotted IPv4, which netip does not do.
 func (p *Printer) ip6(b []byte) {
-	p.b = netip.AddrFrom16([16]byte(b[:16])).AppendTo(p.b)
+	a := [16]byte(b[:16])
+	if a[12]|a[13] != 0 && a == [16]byte{12: a[12], 13: a[13], 14: a[14], 15: a[15]} {
+		p.s("::")
+		p.b = netip.AddrFrom4([4]byte(a[12:])).AppendTo(p.b)
+		return
+	}
+	p.b = netip.AddrFrom16(a).AppendTo(p.b)
 }
 
 // mac appends a link-layer address as colon-separated hex bytes.
