@@ -157,19 +157,15 @@ func dropPrivileges(c *cli.Context) error {
 	if eff, err := effectiveCaps(); err == nil && eff == 0 && name == "" {
 		return nil // nothing to drop
 	}
-	if drop {
-		// Only CAP_SETPCAP may shrink the bounding set, and it goes with
-		// the rest below, so this comes first.
-		if err := dropBounding(); err != nil {
-			return err
-		}
-	}
 	if name != "" {
 		if err := becomeUser(name); err != nil {
 			return err
 		}
 	}
 	if drop {
+		if err := noNewPrivileges(); err != nil {
+			return err
+		}
 		return dropCaps()
 	}
 	return nil
@@ -194,24 +190,14 @@ func threadsError(e syscall.Errno) error {
 	return e
 }
 
-// dropBounding removes every capability from the bounding set, so nothing
-// this process executes can regain them; it needs CAP_SETPCAP and is
-// skipped without it (a binary with file capabilities lacks it).
-func dropBounding() error {
-	eff, err := effectiveCaps()
-	if err != nil || eff&(1<<uint(capSetpcap)) == 0 {
-		return nil
-	}
-	last := 40
-	if b, err := os.ReadFile("/proc/sys/kernel/cap_last_cap"); err == nil {
-		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-			last = n
-		}
-	}
-	for c := 0; c <= last; c++ {
-		if err := allThreads(unix.SYS_PRCTL, unix.PR_CAPBSET_DROP, uintptr(c), 0); err != nil && !errors.Is(err, unix.EINVAL) {
-			return fmt.Errorf("drop capability %d from the bounding set: %w", c, err)
-		}
+// noNewPrivileges sets no_new_privs on every thread: nothing this process
+// executes can gain capabilities, neither from file capabilities and
+// set-uid bits nor from uid 0's rule, since the kernel then caps an exec's
+// permitted set at the (emptied) one it had. One call where shrinking the
+// bounding set would take one per capability, each on every thread.
+func noNewPrivileges() error {
+	if err := allThreads(unix.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0); err != nil {
+		return fmt.Errorf("set no_new_privs: %w", err)
 	}
 	return nil
 }

@@ -91,12 +91,13 @@ func dropHelper(args []string) {
 		fmt.Println("error:", err)
 		os.Exit(1)
 	}
-	st, err := threadStatus("CapEff", "CapPrm", "CapInh", "CapBnd", "CapAmb", "Uid", "Gid")
+	keys := []string{"CapEff", "CapPrm", "CapInh", "CapAmb", "NoNewPrivs", "Uid", "Gid"}
+	st, err := threadStatus(keys...)
 	if err != nil {
 		fmt.Println("error:", err)
 		os.Exit(1)
 	}
-	for _, k := range []string{"CapEff", "CapPrm", "CapInh", "CapBnd", "CapAmb", "Uid", "Gid"} {
+	for _, k := range keys {
 		fmt.Printf("%s %d %s\n", k, len(st[k]), strings.Join(unique(st[k]), "|"))
 	}
 	close(release)
@@ -121,7 +122,8 @@ func TestMain(m *testing.M) {
 }
 
 // TestDropPrivilegesAllThreads checks, in a child process started as root,
-// that every thread ends with no capability (bounding set too) and, with
+// that every thread ends with no capability and no way to regain one on
+// exec (no_new_privs) and, with
 // -Z, as the user.
 func TestDropPrivilegesAllThreads(t *testing.T) {
 	if os.Geteuid() != 0 {
@@ -132,7 +134,7 @@ func TestDropPrivilegesAllThreads(t *testing.T) {
 		args string
 		want []string
 	}{
-		{"--drop-privileges", []string{"CapEff 7 " + zero, "CapPrm 7 " + zero, "CapInh 7 " + zero, "CapBnd 7 " + zero, "CapAmb 7 " + zero, "Uid 7 0 0 0 0"}},
+		{"--drop-privileges", []string{"CapEff 7 " + zero, "CapPrm 7 " + zero, "CapInh 7 " + zero, "NoNewPrivs 7 1", "CapAmb 7 " + zero, "Uid 7 0 0 0 0"}},
 		{"-Z nobody", []string{"CapEff 7 " + zero, "CapPrm 7 " + zero, "Uid 7 65534 65534 65534 65534", "Gid 7 65534 65534 65534 65534"}},
 	}
 	for _, c := range cases {
