@@ -21,6 +21,11 @@ func (p *Printer) tcpApp(sport, dport uint16, b []byte, length int) {
 		p.txtproto("RTSP", "rtsp", b, length, rtspMethods)
 	case port(53):
 		p.dnsOverTCP(b, length)
+	case port(23):
+		// tcpdump's telnet printer looks for option commands (IAC) first.
+		if len(b) == 0 {
+			p.trunc("telnet")
+		}
 	}
 }
 

@@ -25,7 +25,11 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 		return
 	}
 	typ := b[0]
-	if p.opts.Verbose > 0 && !fragmented && len(b) >= length && length >= 4 {
+	if p.opts.Verbose > 0 && !fragmented && len(b) >= length && length < 4 {
+		p.trunc("icmp6") // tcpdump reads the checksum field first
+		return
+	}
+	if p.opts.Verbose > 0 && !fragmented && len(b) >= length {
 		sum := checksum(p.pseudoSum(58, length), b[:length])
 		if sum != 0xffff {
 			should := ^checksum(checksum(p.pseudoSum(58, length), b[:2]), b[4:length]) & 0xffff
@@ -271,7 +275,7 @@ func (p *Printer) raFlags(f byte) {
 	for _, fl := range []struct {
 		bit  byte
 		name string
-	}{{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x04, "ipv6 only"}} {
+	}{{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}} {
 		if f&fl.bit != 0 {
 			p.s(sep)
 			p.s(fl.name)

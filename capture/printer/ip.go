@@ -492,6 +492,12 @@ func (p *Printer) routing6(b []byte) (int, bool) {
 			p.s(", rsv=0x")
 			p.x(uint64(rsv), 1)
 		}
+		if b[1]%2 == 1 {
+			p.s(" (invalid length ")
+			p.u(uint64(b[1]))
+			p.s(") (invalid)")
+			return 0, false
+		}
 		addrs := int(b[1]) / 2
 		for i := 0; i < addrs; i++ {
 			a := 8 + 16*i

@@ -259,8 +259,8 @@ func (p *Printer) sll(data []byte, length int) int {
 		}
 		p.s(name)
 		p.c(' ')
-		if !badAddr { // tcpdump prints no address it cannot trust
-			p.linkaddr(h.Addr)
+		if len(h.Addr) == 6 && !badAddr { // tcpdump assumes 6 means Ethernet
+			p.mac(h.Addr)
 			p.c(' ')
 		}
 		if p.opts.Quiet {
@@ -316,8 +316,8 @@ func (p *Printer) sll2(data []byte, length int, ifname string) int {
 		p.s("ifindex ")
 		p.u(uint64(h.InterfaceIndex))
 		p.c(' ')
-		if !badAddr {
-			p.linkaddr(h.Addr)
+		if len(h.Addr) == 6 && !badAddr {
+			p.mac(h.Addr)
 			p.c(' ')
 		}
 		if p.opts.Quiet {
