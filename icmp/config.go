@@ -79,6 +79,10 @@ type Config struct {
 	Outstanding bool
 	// Socket selects the socket kind; AutoSocket by default.
 	Socket SocketKind
+	// Status, when not nil, asks for the statistics so far: each value
+	// received makes Run emit a *Status event (ping's Ctrl-\). It is read
+	// between waits, so the answer may take up to an interval.
+	Status <-chan struct{}
 }
 
 // dataLen returns the effective number of data bytes.

@@ -6,7 +6,7 @@ import (
 )
 
 // Event is one thing that happened during a run: *Sent, *Reply, *ICMPError,
-// *LocalError or *Outstanding. Events are handed to the callback on Run's
+// *LocalError, *Outstanding or *Status. Events are handed to the callback on Run's
 // goroutine and must not be kept after it returns (they are reused).
 type Event interface{ event() }
 
@@ -93,7 +93,14 @@ type Outstanding struct {
 	At  time.Time
 }
 
+// Status carries the statistics so far, on request (Config.Status).
+type Status struct {
+	Stats Stats
+	At    time.Time
+}
+
 func (*Sent) event()        {}
+func (*Status) event()      {}
 func (*Reply) event()       {}
 func (*ICMPError) event()   {}
 func (*LocalError) event()  {}

@@ -76,11 +76,12 @@ type run struct {
 	start, lastSend time.Time
 	exitAt          time.Time
 	// events are reused to keep the per-packet path free of allocations.
-	evSent  Sent
-	evReply Reply
-	evErr   ICMPError
-	evLocal LocalError
-	evOut   Outstanding
+	evSent   Sent
+	evReply  Reply
+	evErr    ICMPError
+	evLocal  LocalError
+	evOut    Outstanding
+	evStatus Status
 }
 
 // Run pings until Count replies (or errors) came back, Deadline passed or
@@ -123,6 +124,12 @@ func (r *run) loop(ctx context.Context, w *waiter) error {
 			return nil
 		case !r.exitAt.IsZero() && !now.Before(r.exitAt):
 			return nil
+		}
+		select {
+		case <-cfg.Status:
+			r.evStatus = Status{Stats: r.finish(), At: now}
+			r.emit(&r.evStatus)
+		default:
 		}
 		var next time.Duration
 		for {

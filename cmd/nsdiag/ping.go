@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"os"
+	"os/signal"
 	"strconv"
 	"syscall"
 	"time"
@@ -68,6 +70,7 @@ func runPing(c *cli.Context) error {
 	o.cfg.Target = t
 	ctx, stop := interruptible(c.Context)
 	defer stop()
+	o.cfg.Status = statusRequests(ctx)
 
 	res, err := resolve.Lookup(ctx, t, o.host, o.family)
 	if err != nil {
@@ -111,6 +114,29 @@ func runPing(c *cli.Context) error {
 		return exitCode(1)
 	}
 	return nil
+}
+
+// statusRequests turns SIGQUIT (Ctrl-\\) into requests for the statistics
+// so far, as ping prints them, until ctx ends.
+func statusRequests(ctx context.Context) <-chan struct{} {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGQUIT)
+	req := make(chan struct{}, 1)
+	go func() {
+		defer signal.Stop(sig)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-sig:
+				select {
+				case req <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+	return req
 }
 
 // pingRenderer turns the engine's events into output.

@@ -120,17 +120,22 @@ func (j *pingJSON) event(ev icmp.Event) {
 		j.enc.Encode(r)
 	case *icmp.LocalError:
 		j.enc.Encode(jsonError{Type: "local_error", Time: unixSeconds(e.At), Seq: e.Seq, Text: localErrorText(e, j.p.Dest().Is6())})
+	case *icmp.Status:
+		j.enc.Encode(j.summaryOf("status", e.Stats))
 	case *icmp.Outstanding:
 		j.enc.Encode(jsonError{Type: "outstanding", Time: unixSeconds(e.At), Seq: e.Seq, Text: "no answer yet"})
 	}
 }
 
-func (j *pingJSON) summary(s icmp.Stats) {
-	out := jsonSummary{Type: "summary", Host: j.host, Addr: j.p.Dest().String(), Transmitted: s.Transmitted, Received: s.Received,
+func (j *pingJSON) summary(s icmp.Stats) { j.enc.Encode(j.summaryOf("summary", s)) }
+
+// summaryOf is the summary object, also sent as "status" on Ctrl-\.
+func (j *pingJSON) summaryOf(typ string, s icmp.Stats) jsonSummary {
+	out := jsonSummary{Type: typ, Host: j.host, Addr: j.p.Dest().String(), Transmitted: s.Transmitted, Received: s.Received,
 		Duplicates: s.Duplicates, Errors: s.Errors, LossPercent: lossPercent(s),
 		TimeMs: int64((s.Elapsed + 500*time.Microsecond) / time.Millisecond)}
 	if s.Received > 0 && s.Timed {
 		out.RTTMinMs, out.RTTAvgMs, out.RTTMaxMs, out.RTTMdevMs = msPtr(s.Min), msPtr(s.Avg), msPtr(s.Max), msPtr(s.Mdev)
 	}
-	j.enc.Encode(out)
+	return out
 }

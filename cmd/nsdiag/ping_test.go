@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -430,5 +431,36 @@ func TestIntegrationPingJSON(t *testing.T) {
 	}
 	if strings.Join(types, ",") != "start,icmp_error,icmp_error,summary" {
 		t.Fatalf("event types %v", types)
+	}
+}
+
+// Ctrl-\ (SIGQUIT) prints the statistics so far on stderr and goes on.
+func TestIntegrationPingStatusSignal(t *testing.T) {
+	netnstest.RequireRoot(t)
+	t.Parallel()
+	p := netnstest.NewPair(t)
+	cmd := helperCmd(t, "ping", "-n", p.A.Name, "-i", "0.05", p.B4)
+	var out, errb syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	waitFor := func(b *syncBuffer, re *regexp.Regexp) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !re.MatchString(b.String()); {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s in:\n%s\nstderr:\n%s", re, out.String(), errb.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitFor(&out, regexp.MustCompile(`icmp_seq=2 `))
+	cmd.Process.Signal(syscall.SIGQUIT)
+	waitFor(&errb, regexp.MustCompile(`^\r\d+/\d+ packets, \d+% loss, min/avg/ewma/max = [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms\n$`))
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if err != nil || !strings.Contains(out.String(), "ping statistics") {
+		t.Fatalf("after SIGQUIT then SIGINT: %v\n%s", err, out.String())
 	}
 }

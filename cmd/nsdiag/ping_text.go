@@ -106,6 +106,8 @@ func (t *pingText) event(ev icmp.Event) {
 			return
 		}
 		fmt.Fprintln(t.errOut, localErrorText(e, t.o.cfg.Dest.Is6()))
+	case *icmp.Status:
+		io.WriteString(t.errOut, pingStatus(e.Stats))
 	case *icmp.Outstanding:
 		if t.o.quiet {
 			return
@@ -215,6 +217,19 @@ func ms3(d time.Duration) string {
 
 func (t *pingText) summary(s icmp.Stats) {
 	io.WriteString(t.out, pingSummary(t.host, s, t.o.cfg.Flood))
+}
+
+// pingStatus is the line ping prints on stderr for Ctrl-\ (SIGQUIT).
+func pingStatus(s icmp.Stats) string {
+	loss := 0
+	if s.Transmitted > 0 {
+		loss = (s.Transmitted - s.Received) * 100 / s.Transmitted
+	}
+	line := fmt.Sprintf("\r%d/%d packets, %d%% loss", s.Received, s.Transmitted, loss)
+	if s.Received > 0 && s.Timed {
+		line += fmt.Sprintf(", min/avg/ewma/max = %s/%s/%s/%s ms", ms3(s.Min), ms3(s.Avg), ms3(s.EWMA), ms3(s.Max))
+	}
+	return line + "\n"
 }
 
 // pingSummary is the statistics block, blank line first.
