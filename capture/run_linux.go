@@ -63,7 +63,11 @@ func (s *Source) loop(ctx context.Context, fn func(*Packet) error) error {
 		pkt.Data = data
 		pkt.Ifindex = int(f.sll.Ifindex)
 		pkt.PacketType = int(f.sll.Pkttype)
-		pkt.Interface = s.name(pkt.Ifindex)
+		if pkt.Ifindex == s.ifindex {
+			pkt.Interface = s.ifname
+		} else {
+			pkt.Interface = s.name(pkt.Ifindex)
+		}
 		s.stats.Captured++
 		if err := fn(&pkt); err != nil {
 			ferr = err

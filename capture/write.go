@@ -2,9 +2,11 @@ package capture
 
 import (
 	"bufio"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"runtime"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -34,7 +36,7 @@ func (fi FileInterface) fileName() string {
 // Close) before the file is closed. It is not safe for concurrent use.
 type Writer struct {
 	bw       *bufio.Writer
-	pcap     *pcapgo.Writer
+	pcap     bool // else pcapng, through ng
 	ng       *pcapgo.NgWriter
 	linkType layers.LinkType
 	snaplen  int
@@ -60,8 +62,8 @@ func NewWriter(w io.Writer, ng bool, ifaces []FileInterface) (*Writer, error) {
 	// processor to another thread and back.
 	fw.bw = bufio.NewWriterSize(w, 1<<20)
 	if !ng {
-		fw.pcap = pcapgo.NewWriter(fw.bw)
-		if err := fw.pcap.WriteFileHeader(uint32(fw.snaplen), fw.linkType); err != nil {
+		fw.pcap = true
+		if err := pcapgo.NewWriter(fw.bw).WriteFileHeader(uint32(fw.snaplen), fw.linkType); err != nil {
 			return nil, err
 		}
 		return fw, nil
@@ -116,11 +118,11 @@ func (fw *Writer) Write(p *Packet) error {
 		ci.Length = ci.CaptureLength
 	}
 	var err error
-	if fw.pcap != nil {
+	if fw.pcap {
 		if p.LinkType != fw.linkType {
 			return fmt.Errorf("capture file: packet of link type %v in a pcap file of link type %v; write pcapng", p.LinkType, fw.linkType)
 		}
-		err = fw.pcap.WritePacket(ci, p.Data)
+		err = fw.pcapRecord(p.Time, len(p.Data), ci.Length, p.Data)
 	} else {
 		name := p.Interface
 		if p.LinkType != layers.LinkTypeLinuxSLL2 && p.LinkType != layers.LinkTypeLinuxSLL && name == "" {
@@ -136,6 +138,29 @@ func (fw *Writer) Write(p *Packet) error {
 	if err == nil && fw.PerPacket {
 		err = fw.Flush()
 	}
+	return err
+}
+
+// pcapRecord writes a pcap record header (microsecond timestamps, native
+// byte order as the file header) and the data straight into the buffer:
+// it is the whole per-packet cost of writing a file.
+func (fw *Writer) pcapRecord(t time.Time, caplen, length int, data []byte) error {
+	b := fw.bw.AvailableBuffer()
+	if cap(b) < 16 {
+		if err := fw.bw.Flush(); err != nil {
+			return err
+		}
+		b = fw.bw.AvailableBuffer()
+	}
+	b = b[:16]
+	binary.LittleEndian.PutUint32(b[0:4], uint32(t.Unix()))
+	binary.LittleEndian.PutUint32(b[4:8], uint32(t.Nanosecond()/1000))
+	binary.LittleEndian.PutUint32(b[8:12], uint32(caplen))
+	binary.LittleEndian.PutUint32(b[12:16], uint32(length))
+	if _, err := fw.bw.Write(b); err != nil {
+		return err
+	}
+	_, err := fw.bw.Write(data)
 	return err
 }
 
