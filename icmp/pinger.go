@@ -131,17 +131,10 @@ func (r *run) loop(ctx context.Context, w *waiter) error {
 			r.emit(&r.evStatus)
 		default:
 		}
-		var next time.Duration
-		for {
-			var err error
-			next, err = r.pinger(now)
-			if err != nil {
-				return err
-			}
-			if next > 0 {
-				break
-			}
+		next := r.pinger(now)
+		for next <= 0 {
 			now = time.Now()
+			next = r.pinger(now)
 		}
 		r.scheduleExit(now)
 		if !r.exitAt.IsZero() {
@@ -177,10 +170,10 @@ const idle = time.Second
 
 // pinger sends the next request if it is due and says how long until the
 // one after, as iputils' pinger does (a token bucket of one).
-func (r *run) pinger(now time.Time) (time.Duration, error) {
+func (r *run) pinger(now time.Time) time.Duration {
 	cfg := &r.p.cfg
 	if cfg.Count > 0 && r.stats.Transmitted >= cfg.Count && cfg.Deadline == 0 {
-		return idle, nil
+		return idle
 	}
 	if r.stats.Transmitted > 0 {
 		since := now.Sub(r.lastSend)
@@ -188,10 +181,10 @@ func (r *run) pinger(now time.Time) (time.Duration, error) {
 			// Flood: the next request goes when the last is answered, or
 			// after floodInterval without an answer.
 			if since < floodInterval && r.tr.inFlight() >= 1 {
-				return floodInterval - since, nil
+				return floodInterval - since
 			}
 		} else if since < r.p.interval {
-			return r.p.interval - since, nil
+			return r.p.interval - since
 		}
 	}
 	if cfg.Outstanding && r.tr.transmitted > 0 && !r.tr.answered(uint16(r.tr.transmitted)) {
@@ -208,7 +201,7 @@ func (r *run) pinger(now time.Time) (time.Duration, error) {
 	case err == nil:
 	case isTransient(err):
 		// Queue full or out of buffers: nothing left, try again shortly.
-		return floodInterval, nil
+		return floodInterval
 	default:
 		// A hard local error: iputils pretends the request was sent and
 		// reports why it was not; only an ICMP error queued with it
@@ -218,13 +211,13 @@ func (r *run) pinger(now time.Time) (time.Duration, error) {
 		r.stats.Transmitted++
 		r.evLocal = LocalError{Seq: seq, Err: err, At: time.Now()}
 		r.emit(&r.evLocal)
-		return max(r.p.interval, floodInterval), nil
+		return max(r.p.interval, floodInterval)
 	}
 	r.tr.sent(seq)
 	r.stats.Transmitted++
 	r.evSent = Sent{Seq: seq, At: sentAt}
 	r.emit(&r.evSent)
-	return r.p.interval, nil
+	return r.p.interval
 }
 
 // scheduleExit fixes, once the last request is out, how long to wait for
