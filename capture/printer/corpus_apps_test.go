@@ -212,6 +212,7 @@ func appsCorpus(t testing.TB) []rec {
 	add(eth(t, layers.EthernetTypeIPv4, gre, gopacket.Payload(append([]byte{0, 0, 0x08, 0}, inner[14:]...))))
 	gk := v4(47)
 	add(eth(t, layers.EthernetTypeIPv4, gk, gopacket.Payload(append([]byte{0x20, 0, 0x08, 0, 0, 0, 0, 9}, inner[14:]...))))
+	add(eth(t, layers.EthernetTypeIPv4, v4(50), gopacket.Payload([]byte{0, 0, 0x10, 1, 0, 0, 0, 7, 1, 2, 3, 4, 5, 6, 7, 8})))
 	igmp := func(dst net.IP, body []byte) {
 		ip := v4(2)
 		ip.DstIP, ip.TTL = dst, 1

@@ -408,16 +408,26 @@ func (p *Printer) ip6Options(b []byte) bool {
 		if i+n > len(b) {
 			return false
 		}
+		// tcpdump checks what is left of the area before the option length.
+		left := len(b) - i
 		switch b[i] {
 		case 0:
 			if v {
 				p.s("(pad1)")
 			}
 		case 1:
+			if left < 2 {
+				p.s("(padn: trunc)")
+				return false
+			}
 			if v {
 				p.s("(padn)")
 			}
 		case 5:
+			if left < 4 {
+				p.s("(rtalert: trunc)")
+				return false
+			}
 			if n != 4 {
 				p.s("(rtalert: invalid len ")
 				p.u(uint64(b[i+1]))
@@ -430,6 +440,10 @@ func (p *Printer) ip6Options(b []byte) bool {
 				p.s(") ")
 			}
 		case 0xc2:
+			if left < 6 {
+				p.s("(jumbo: trunc)")
+				return false
+			}
 			if n != 6 {
 				p.s("(jumbo: invalid len ")
 				p.u(uint64(b[i+1]))
@@ -442,6 +456,12 @@ func (p *Printer) ip6Options(b []byte) bool {
 				p.s(") ")
 			}
 		default:
+			if left < 2 {
+				p.s("(type ")
+				p.u(uint64(b[i]))
+				p.s(": trunc)")
+				return false
+			}
 			if v {
 				p.s("(opt_type 0x")
 				p.x(uint64(b[i]), 2)
@@ -559,6 +579,21 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		p.ipc = saved
 	case 47:
 		p.gre(b, length)
+	case 50:
+		if len(b) < 4 {
+			p.trunc("esp")
+			return
+		}
+		p.s("ESP(spi=0x")
+		p.x(uint64(be32(b)), 8)
+		if len(b) < 8 {
+			p.trunc("esp")
+			return
+		}
+		p.s(",seq=0x")
+		p.x(uint64(be32(b[4:])), 1)
+		p.s("), length ")
+		p.i(length)
 	case 59:
 		p.s("no next header")
 	case 143:
