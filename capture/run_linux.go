@@ -59,6 +59,12 @@ func (s *Source) loop(ctx context.Context, fn func(*Packet) error) error {
 			data = s.withVLAN(data, h)
 			pkt.Length += 4
 		}
+		if len(data) > s.cfg.Snaplen {
+			// The kernel cut the packet at the snap length; the cooked
+			// header or VLAN tag put in front must not make it longer
+			// (libpcap cuts again, and tcpdump -s 60 means 60 bytes).
+			data = data[:s.cfg.Snaplen]
+		}
 		pkt.Time = time.Unix(int64(h.Sec), int64(h.Nsec))
 		pkt.Data = data
 		pkt.Ifindex = int(f.sll.Ifindex)

@@ -41,6 +41,7 @@ func TestIntegrationSniffFlagsBesideTcpdump(t *testing.T) {
 		{"named -e -v", []string{"-i", p.DevA, "-e", "-v"}, 6},
 		{"named -s 60 -x", []string{"-i", p.DevA, "-s", "60", "-x"}, 6},
 		{"any -y LINUX_SLL -e", []string{"-i", "any", "-y", "LINUX_SLL", "-e"}, 6},
+		{"any -s 60 -xx", []string{"-i", "any", "-s", "60", "-xx"}, 6},
 		{"named -p -q -X", []string{"-i", p.DevA, "-p", "-q", "-X"}, 6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
