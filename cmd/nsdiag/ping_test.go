@@ -464,3 +464,31 @@ func TestIntegrationPingStatusSignal(t *testing.T) {
 		t.Fatalf("after SIGQUIT then SIGINT: %v\n%s", err, out.String())
 	}
 }
+
+// Exit status 1 when fewer replies than -c came before the -w deadline,
+// and the summary on SIGTERM as on SIGINT.
+func TestIntegrationPingDeadlineAndTerm(t *testing.T) {
+	netnstest.RequireRoot(t)
+	t.Parallel()
+	p := netnstest.NewPair(t)
+	r := nsdiag(t, "ping", "-n", p.A.Name, "-c", "10", "-w", "1", "-i", "0.3", p.B4)
+	if r.code != 1 || !regexp.MustCompile(`\n[2-5] packets transmitted, [2-5] received, 0% packet loss`).MatchString(r.stdout) {
+		t.Fatalf("-c 10 -w 1: exit %d (want 1)\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	cmd := helperCmd(t, "ping", "-n", p.A.Name, "-i", "0.05", p.B4)
+	var out syncBuffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "icmp_seq=2 "); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no replies:\n%s", out.String())
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil || !strings.Contains(out.String(), "--- 10.0.0.2 ping statistics ---") {
+		t.Fatalf("after SIGTERM: %v\n%s", err, out.String())
+	}
+}
