@@ -76,7 +76,7 @@ func parseSniffArgs(c *cli.Context) (*sniffArgs, error) {
 		dump: c.Count("d"), linkType: strings.ToUpper(c.String("linktype")), bufferSize: c.Int("buffer-size") * 1024,
 		lineBuf: c.Bool("l"), json: c.Bool("json"),
 	}
-	if a.count < 0 {
+	if a.count < 0 || (c.IsSet("count") && a.count == 0) {
 		return nil, fmt.Errorf("invalid packet count %d: -c takes a positive number", a.count)
 	}
 	if a.snaplen < 0 {
