@@ -370,7 +370,8 @@ func (p *Printer) dnsName(b []byte, off int) (int, bool) {
 	if chars > maxName {
 		p.s("<DOMAIN NAME TOO LONG>")
 	}
-	return rp, true
+	// A pointer never followed leaves no end: tcpdump's NULL.
+	return rp, rp >= 0
 }
 
 // printn prints n characters at off, or those captured and false.
