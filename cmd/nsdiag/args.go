@@ -38,7 +38,7 @@ func permuteArgs(args []string, cmds []*cli.Command) []string {
 		case a == "--":
 			positional = append(positional, rest[i:]...)
 			i = len(rest)
-		case len(a) > 1 && a[0] == '-' && !isNegativeNumber(a):
+		case isOption(a, takesValue):
 			opts = append(opts, a)
 			name := strings.TrimLeft(a, "-")
 			if strings.Contains(name, "=") {
@@ -82,6 +82,19 @@ func findCommand(args []string, cmds []*cli.Command) (*cli.Command, int) {
 		}
 	}
 	return found, at
+}
+
+// isOption tells an option from a positional argument: anything that
+// starts with '-' except a negative number, unless that number is itself a
+// flag's name (ping and trace have -4 and -6).
+func isOption(a string, flags map[string]bool) bool {
+	if len(a) < 2 || a[0] != '-' {
+		return false
+	}
+	if _, known := flags[strings.TrimLeft(a, "-")]; known {
+		return true
+	}
+	return !isNegativeNumber(a)
 }
 
 func isNegativeNumber(s string) bool {

@@ -146,22 +146,11 @@ type pingRenderer interface {
 	summary(icmp.Stats)
 }
 
-// parsePingArgs reads flags and HOST. "-4" and "-6" after HOST look like
-// negative numbers to the argument reorderer, so they are taken here.
+// parsePingArgs reads flags and HOST.
 func parsePingArgs(c *cli.Context) (pingOptions, error) {
 	o := pingOptions{quiet: c.Bool("q"), timestamps: c.Bool("D"), numeric: c.Bool("numeric"), json: c.Bool("json")}
 	v4, v6 := c.Bool("4"), c.Bool("6")
-	var hosts []string
-	for _, a := range c.Args().Slice() {
-		switch a {
-		case "-4":
-			v4 = true
-		case "-6":
-			v6 = true
-		default:
-			hosts = append(hosts, a)
-		}
-	}
+	hosts := c.Args().Slice()
 	switch {
 	case len(hosts) == 0:
 		return o, errors.New("ping: usage error: Destination address required; see nsdiag ping --help")
