@@ -3,6 +3,7 @@ package capture
 import (
 	"context"
 	"net"
+	"os/exec"
 	"strconv"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 	"github.com/nsdiag/nsdiag/internal/netnstest"
+	"github.com/nsdiag/nsdiag/netcfg"
 	"github.com/nsdiag/nsdiag/nsexec"
 	"golang.org/x/net/bpf"
 )
@@ -116,6 +118,40 @@ func TestIntegrationNamedAndAny(t *testing.T) {
 	for _, pk := range gotA {
 		if pk.Interface != p.DevB || pk.PacketType != PacketHost || len(pk.Data) != pk.Length || pk.Data[0] != 0x08 || pk.Data[1] != 0x00 {
 			t.Errorf("any packet: interface %q type %d len %d/%d header % x", pk.Interface, pk.PacketType, len(pk.Data), pk.Length, pk.Data[:20])
+		}
+	}
+}
+
+// TestIntegrationLinkTypes opens a capture on a tun device (no link
+// header: raw IP) and on loopback (Ethernet framing), the link types
+// tcpdump reports for them ("RAW (Raw IP)", "EN10MB (Ethernet)").
+func TestIntegrationLinkTypes(t *testing.T) {
+	ns := netnstest.NewNS(t, "tun")
+	tun := netnstest.IfName("tun")
+	if out, err := exec.Command("ip", "-n", ns.Name, "tuntap", "add", "mode", "tun", "name", tun).CombinedOutput(); err != nil {
+		t.Skipf("cannot make a tun device (ip tuntap: %v: %s)", err, out)
+	}
+	if err := netcfg.SetUp(ns, tun, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		dev  string
+		want layers.LinkType
+		name string
+	}{
+		{tun, layers.LinkTypeRaw, "RAW"},
+		{"lo", layers.LinkTypeEthernet, "EN10MB"},
+	} {
+		src, err := Open(Config{Netns: ns, Interface: tc.dev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.Close()
+		if got := src.LinkType(); got != tc.want {
+			t.Errorf("%s: link type %v, want %v", tc.dev, got, tc.want)
+		}
+		if name, _ := LinkTypeName(src.LinkType()); name != tc.name {
+			t.Errorf("%s: link type name %s, want %s", tc.dev, name, tc.name)
 		}
 	}
 }
