@@ -57,3 +57,4 @@ PY
 wait "$py"
 sleep 1
 kill "$t1" "$t2"; wait "$t1" "$t2" 2>/dev/null || true
+"$dir/remap_ifindex.py" "$dir/live_any.pcap"

@@ -55,3 +55,4 @@ except OSError:
 '
 sleep 1
 kill "$t1" "$t2"; wait "$t1" "$t2" 2>/dev/null || true
+"$dir/remap_ifindex.py" "$dir/live_routed_any.pcap"
