@@ -66,11 +66,31 @@ func (c *compiler) binary(opName string, a, b arth) arth {
 			c.fail("shift by more than 31 bits")
 		}
 		if a.isConst {
-			return constArth(fold(op, a.v, b.v))
+			return arth{isConst: true, v: fold(op, a.v, b.v), b: a.b}
+		}
+		// libpcap's optimizer: "op #0" is a no-op or a zero, and a zero
+		// needs none of the loads that computed the other operand.
+		switch {
+		case b.v == 0 && (op == aluMUL || op == aluAND):
+			return arth{isConst: true, b: a.b}
+		case b.v == 0 && op != aluDIV && op != aluMOD:
+			return a
 		}
 		return arth{stmts: cat(a.stmts, []insn{stmt(clsALU|op|srcK, b.v)}), b: a.b, depth: a.depth}
 	}
-	checks := and(a.b, b.b)
+	// libpcap 1.10's gen_arth keeps only the left operand's protocol
+	// checks: in "ip[2:2] - tcp[12]" the packet need not be TCP. Kept, so
+	// the same packets pass.
+	checks := a.b
+	if a.isConst && a.v == 0 {
+		// libpcap's optimizer again: 0 op X.
+		switch op {
+		case aluADD, aluOR, aluXOR:
+			return arth{stmts: b.stmts, b: a.b, depth: b.depth}
+		case aluMUL, aluDIV, aluMOD, aluAND, aluLSH, aluRSH:
+			return arth{isConst: true, b: a.b}
+		}
+	}
 	if a.isConst {
 		return arth{stmts: cat(b.stmts, []insn{stmt(clsMISC|miscTAX, 0), stmt(clsLD|modeIMM, a.v), stmt(clsALU|op|srcX, 0)}), b: checks, depth: b.depth}
 	}
@@ -91,7 +111,7 @@ func (c *compiler) needScratch(r int) {
 
 func (c *compiler) negate(a arth) arth {
 	if a.isConst {
-		return constArth(-a.v)
+		return arth{isConst: true, v: -a.v, b: a.b}
 	}
 	// Multiplying by -1 rather than "neg": the same in the kernel, and
 	// golang.org/x/net/bpf's VM (which runs filters over files) has no neg.

@@ -118,7 +118,7 @@ func compileRaw(expr string, opts Options) (out []insn, err error) {
 	accept := g.newBlock(&block{ret: true, rv: snap})
 	root := g.gen(e, accept, reject)
 	sx := &symExec{}
-	root = optimize(root, sx)
+	root = optimize(root, sx, c.protochainUsed)
 	if root == reject && !c.protochainUsed {
 		return nil, &SyntaxError{Expr: expr, Pos: 0, Msg: "expression rejects all packets"}
 	}

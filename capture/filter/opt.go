@@ -80,8 +80,12 @@ func (fs facts) decide(key string, jop uint16, k uint32) (res, known bool) {
 }
 
 // optimize threads jumps and drops pointless tests until nothing changes,
-// then removes redundant loads. It returns the new root.
-func optimize(root *block, sx *symExec) *block {
+// then removes redundant loads. It returns the new root. With raw set
+// (libpcap does not optimize programs with protochain) it keeps every test
+// and the order of loads, and only does what cannot change which packets
+// pass: threading on known outcomes, merging equal blocks, dropping loads
+// of values already loaded.
+func optimize(root *block, sx *symExec, raw bool) *block {
 	for _, b := range reachable(root) {
 		switch {
 		case b.seq:
@@ -127,15 +131,15 @@ func optimize(root *block, sx *symExec) *block {
 				in[tgt] = append(in[tgt], ef)
 			}
 		}
-		// A test whose branches meet decides nothing.
+		// A test whose branches meet decides nothing: edges go past it (the
+		// root keeps its place until optRoot, as in libpcap).
 		skip := func(b *block) *block {
-			for !b.ret && !b.impure && b.jt == b.jf {
+			for !raw && !b.ret && !b.impure && b.jt == b.jf {
 				b = b.jt
 				changed = true
 			}
 			return b
 		}
-		root = skip(root)
 		for _, b := range reachable(root) {
 			if !b.ret {
 				b.jt, b.jf = skip(b.jt), skip(b.jf)
@@ -145,8 +149,10 @@ func optimize(root *block, sx *symExec) *block {
 		if root, merged = intern(root); merged {
 			changed = true
 		}
-		if root, moved = pullups(root); moved {
-			changed = true
+		if !raw {
+			if root, moved = pullups(root); moved {
+				changed = true
+			}
 		}
 		if !changed {
 			break
@@ -156,7 +162,30 @@ func optimize(root *block, sx *symExec) *block {
 	// Code is a function of the registers on entry, so equal blocks can
 	// merge even after load elimination made them depend on their paths.
 	root, _ = intern(root)
+	if !raw {
+		root = optRoot(root)
+	}
 	return root
+}
+
+// optRoot is libpcap's opt_root: a root whose branches meet gives way to
+// its successor, but its own statements stay, run first (the loads can
+// still reject a short packet); they go only if what remains is a return.
+func optRoot(root *block) *block {
+	first := root.stmts
+	b := root
+	for !b.ret && !b.impure && b.jt == b.jf {
+		b = b.jt
+	}
+	if b == root {
+		return root
+	}
+	if b.ret {
+		return b
+	}
+	nb := *b
+	nb.stmts = cat(first, b.stmts)
+	return &nb
 }
 
 // intern merges blocks with the same statements, test and successors

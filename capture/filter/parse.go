@@ -269,6 +269,11 @@ func (ps *parser) id(q qual) bexpr {
 			return not(ps.id(q))
 		}
 	case tNum:
+		// A number an operator follows starts arithmetic, as yacc's
+		// lookahead decides ("and not 1 <= len").
+		if n := ps.peekN(1); n.kind == tOp && n.text != "(" && n.text != ")" {
+			ps.failAt(n, "syntax error: unexpected %s after a value", n)
+		}
 		ps.next()
 		return ps.ncode("", t.num, q, t)
 	case tID:

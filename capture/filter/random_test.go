@@ -53,8 +53,10 @@ func (g exprGen) prim(depth int) string {
 		return g.pick(genProtos...)
 	case r < 0.62:
 		return g.pick("ip proto ", "ip6 proto ", "proto ", "ether proto ") + g.pick("6", "17", "1", "58", "0x800", "0x86dd", `\tcp`, `\udp`)
-	case r < 0.72:
+	case r < 0.67:
 		return g.pick(genArith...)
+	case r < 0.72:
+		return g.arith(0) + g.pick(" = ", " != ", " > ", " < ", " >= ", " <= ") + g.arith(1)
 	case r < 0.80:
 		return g.pick(genOther...)
 	case r < 0.87 && depth < 3:
@@ -63,6 +65,28 @@ func (g exprGen) prim(depth int) string {
 		return "not " + g.prim(depth+1)
 	}
 	return g.pick(genProtos...)
+}
+
+// arith writes random arithmetic over packet bytes, lengths and numbers.
+func (g exprGen) arith(depth int) string {
+	switch r := g.r.Float64(); {
+	case r < 0.3:
+		return g.pick("0", "1", "2", "6", "17", "20", "64", "0x45", "0xf", "80", "53")
+	case r < 0.4:
+		return "len"
+	case r < 0.75 || depth > 2:
+		proto := g.pick("ip", "ip6", "tcp", "udp", "icmp", "icmp6", "ether", "arp", "igmp", "sctp")
+		idx := g.pick("0", "1", "2", "6", "8", "9", "12", "13", "16", "20", "40")
+		if g.r.Float64() < 0.15 && depth < 2 {
+			idx = g.arith(depth + 1)
+		}
+		return proto + "[" + idx + g.pick("", "", ":1", ":2", ":4") + "]"
+	case r < 0.85:
+		return "(" + g.arith(depth+1) + ")"
+	case r < 0.9:
+		return "-" + g.arith(depth+1)
+	}
+	return g.arith(depth+1) + g.pick(" + ", " - ", " * ", " & ", " | ", " ^ ", " << ", " >> ", " % ", " / ") + g.arith(depth+1)
 }
 
 func (g exprGen) expr(depth int) string {
