@@ -104,9 +104,9 @@ func (s *Source) open() error {
 		}
 	}
 	s.ifname = name
-	any := name == AnyInterface
+	all := name == AnyInterface
 	hatype := uint16(0)
-	if !any {
+	if !all {
 		ifc, err := net.InterfaceByName(name)
 		if err != nil {
 			return fmt.Errorf("%s: no such device in %s; list them with %s (or capture on -i any)", name, s.cfg.Netns.Label(), ipCommand(s.cfg.Netns, "link"))
@@ -126,9 +126,9 @@ func (s *Source) open() error {
 	}
 	sockType := unix.SOCK_RAW
 	switch {
-	case any && s.cfg.Cooked1:
+	case all && s.cfg.Cooked1:
 		s.linkType, s.cooked, sockType = layers.LinkTypeLinuxSLL, sll1HdrLen, unix.SOCK_DGRAM
-	case any:
+	case all:
 		s.linkType, s.cooked, sockType = layers.LinkTypeLinuxSLL2, sll2HdrLen, unix.SOCK_DGRAM
 	default:
 		s.linkType = LinkTypeFor(hatype)
@@ -150,7 +150,7 @@ func (s *Source) open() error {
 	// as libpcap 1.10 does, so that "packets received by filter" counts
 	// what tcpdump's does.
 	s.loIndex = loIndex
-	prog, err := s.program(any, name)
+	prog, err := s.program(all, name)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (s *Source) open() error {
 	if err := unix.SetsockoptSockFprog(s.fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &fprog); err != nil {
 		return fmt.Errorf("attach filter in %s: %w", s.cfg.Netns.Label(), os.NewSyscallError("setsockopt SO_ATTACH_FILTER", err))
 	}
-	if !any && !s.cfg.NoPromisc {
+	if !all && !s.cfg.NoPromisc {
 		mreq := unix.PacketMreq{Ifindex: int32(s.ifindex), Type: unix.PACKET_MR_PROMISC}
 		if err := unix.SetsockoptPacketMreq(s.fd, unix.SOL_PACKET, unix.PACKET_ADD_MEMBERSHIP, &mreq); err != nil {
 			return fmt.Errorf("promiscuous mode on %s in %s: %w", name, s.cfg.Netns.Label(), os.NewSyscallError("setsockopt PACKET_ADD_MEMBERSHIP", err))
@@ -183,11 +183,11 @@ func (s *Source) open() error {
 
 // program compiles the filter for the socket's view of packets and
 // converts it to the kernel's layout.
-func (s *Source) program(any bool, name string) ([]unix.SockFilter, error) {
+func (s *Source) program(all bool, name string) ([]unix.SockFilter, error) {
 	prog := s.cfg.Program
 	if prog == nil && s.cfg.Expression != "" {
-		opts := filter.Options{LinkType: s.linkType, Cooked: any, Live: true, Snaplen: uint32(s.cfg.Snaplen)}
-		if !any {
+		opts := filter.Options{LinkType: s.linkType, Cooked: all, Live: true, Snaplen: uint32(s.cfg.Snaplen)}
+		if !all {
 			opts.Netmask = netmask(name)
 		}
 		var err error
