@@ -31,7 +31,7 @@ func init() {
 			&cli.BoolFlag{Name: "packet-buffered", Aliases: []string{"U"}, Usage: "with -w, write each packet to the file as soon as it is captured"},
 			&cli.IntFlag{Name: "snapshot-length", Aliases: []string{"s"}, Value: capture.DefaultSnaplen, Usage: "keep `SNAPLEN` bytes of each packet (0 means 262144)"},
 			&cli.BoolFlag{Name: "no-promiscuous-mode", Aliases: []string{"p"}, Usage: "do not put the interface into promiscuous mode"},
-			&cli.StringFlag{Name: "direction", Aliases: []string{"Q"}, Value: "inout", Usage: "capture packets going `in`, out or inout"},
+			&cli.StringFlag{Name: "direction", Aliases: []string{"Q"}, Value: "inout", Usage: "capture packets going `DIR`: in, out or inout"},
 			&cli.BoolFlag{Name: "e", Usage: "print the link-level header"},
 			&cli.BoolFlag{Name: "v", Usage: "verbose: TTL, id, length and checksums of IP packets"},
 			&cli.BoolFlag{Name: "q", Usage: "quiet: less protocol information"},
@@ -40,7 +40,7 @@ func init() {
 			&cli.BoolFlag{Name: "X", Usage: "hex and ASCII dump of each packet after its link header (-XX: with it)"},
 			&cli.BoolFlag{Name: "d", Usage: "print the compiled filter and exit (-dd as C, -ddd as decimal)"},
 			&cli.StringFlag{Name: "linktype", Aliases: []string{"y"}, Usage: "capture with link type `TYPE` (with -i any: LINUX_SLL2 or LINUX_SLL)"},
-			&cli.IntFlag{Name: "buffer-size", Aliases: []string{"B"}, Usage: "capture ring size in `KiB` per namespace (default 4096)"},
+			&cli.IntFlag{Name: "buffer-size", Aliases: []string{"B"}, Value: capture.DefaultBufferSize / 1024, Usage: "capture ring size in `KiB` per namespace"},
 			&cli.BoolFlag{Name: "l", Usage: "line-buffered output: write each line as it is printed"},
 			&cli.StringFlag{Name: "F", Usage: "read the filter expression from `FILE`"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per packet instead of a line"},
@@ -85,7 +85,7 @@ func parseSniffArgs(c *cli.Context) (*sniffArgs, error) {
 	if a.snaplen == 0 || a.snaplen > capture.DefaultSnaplen {
 		a.snaplen = capture.DefaultSnaplen
 	}
-	if a.bufferSize < 0 {
+	if a.bufferSize <= 0 {
 		return nil, fmt.Errorf("invalid buffer size %d KiB: -B takes a positive number", c.Int("buffer-size"))
 	}
 	switch strings.ToLower(c.String("direction")) {
