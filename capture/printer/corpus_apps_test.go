@@ -228,7 +228,7 @@ func appsCorpus(t testing.TB) []rec {
 }
 
 // udpAppsCorpus holds the UDP services printed by their one-line summary:
-// DHCP, NTP, syslog, TFTP.
+// NTP, syslog, TFTP.
 func udpAppsCorpus(t testing.TB) []rec {
 	var r []rec
 	add := func(src, dst net.IP, sp, dp uint16, payload []byte) {
@@ -238,20 +238,6 @@ func udpAppsCorpus(t testing.TB) []rec {
 		u.SetNetworkLayerForChecksum(ip)
 		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, u, gopacket.Payload(payload))})
 	}
-	dhcp := func(op byte, yiaddr net.IP, msgType byte) []byte {
-		b := make([]byte, 240, 248)
-		b[0], b[1], b[2] = op, 1, 6
-		binary.BigEndian.PutUint32(b[4:], 0x3903f326)
-		copy(b[16:], yiaddr.To4())
-		copy(b[28:], macA)
-		copy(b[236:], []byte{99, 130, 83, 99})
-		return append(b, 53, 1, msgType, 255)
-	}
-	bcast := net.IP{255, 255, 255, 255}
-	add(net.IPv4zero, bcast, 68, 67, dhcp(1, net.IPv4zero, 1))
-	add(ipB, bcast, 67, 68, dhcp(2, ipA, 2))
-	add(net.IPv4zero, bcast, 68, 67, dhcp(1, net.IPv4zero, 3))
-	add(ipB, ipA, 67, 68, dhcp(2, ipA, 5))
 	ntp := func(status byte) []byte { return append([]byte{status}, make([]byte, 47)...) }
 	add(ipA, ipB, 40000, 123, ntp(0x23))
 	add(ipB, ipA, 123, 40000, ntp(0x24))
@@ -267,5 +253,60 @@ func udpAppsCorpus(t testing.TB) []rec {
 	add(ipB, ipA, 69, 40000, []byte("\x00\x05\x00\x01File not found\x00"))
 	add(ipB, ipA, 69, 40000, []byte("\x00\x06blksize\x001428\x00"))
 	add(ipA, ipB, 40000, 69, []byte("\x00\x09"))
+	return r
+}
+
+// dhcpCorpus is a DHCP exchange with the options clients and dnsmasq send,
+// and a relayed request with the fields tcpdump prints only when set.
+func dhcpCorpus(t testing.TB) []rec {
+	var r []rec
+	add := func(src, dst net.IP, sp, dp uint16, payload []byte) {
+		ip := v4(layers.IPProtocolUDP)
+		ip.SrcIP, ip.DstIP = src, dst
+		u := &layers.UDP{SrcPort: layers.UDPPort(sp), DstPort: layers.UDPPort(dp)}
+		u.SetNetworkLayerForChecksum(ip)
+		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, u, gopacket.Payload(payload))})
+	}
+	srv := net.IP{10, 0, 0, 1}
+	dhcp := func(op byte, secs, flags uint16, ci, yi, si, gi net.IP, opts ...byte) []byte {
+		b := make([]byte, 240)
+		b[0], b[1], b[2] = op, 1, 6
+		binary.BigEndian.PutUint32(b[4:], 0x3903f326)
+		binary.BigEndian.PutUint16(b[8:], secs)
+		binary.BigEndian.PutUint16(b[10:], flags)
+		for i, a := range []net.IP{ci, yi, si, gi} {
+			if a != nil {
+				copy(b[12+4*i:], a.To4())
+			}
+		}
+		copy(b[28:], macA)
+		copy(b[236:], []byte{99, 130, 83, 99})
+		return append(b, opts...)
+	}
+	bcast := net.IP{255, 255, 255, 255}
+	cat := func(parts ...[]byte) []byte {
+		var b []byte
+		for _, p := range parts {
+			b = append(b, p...)
+		}
+		return b
+	}
+	add(net.IPv4zero, bcast, 68, 67, dhcp(1, 3, 0x8000, nil, nil, nil, nil, cat(
+		[]byte{53, 1, 1, 61, 7, 1}, macA, []byte{50, 4, 10, 0, 0, 5, 12, 4}, []byte("host"),
+		[]byte{55, 7, 1, 3, 6, 15, 28, 42, 249, 57, 2, 5, 220, 60, 8}, []byte("udhcp1.3"), []byte{255})...))
+	add(srv, ipA, 67, 68, dhcp(2, 0, 0, nil, ipA, srv, nil, cat(
+		[]byte{53, 1, 2, 54, 4, 10, 0, 0, 1, 51, 4, 0, 0, 14, 16, 58, 4, 0, 0, 7, 8, 59, 4, 0, 0, 12, 78},
+		[]byte{1, 4, 255, 255, 255, 0, 28, 4, 10, 0, 0, 255, 3, 4, 10, 0, 0, 1, 6, 8, 10, 0, 0, 1, 8, 8, 8, 8, 15, 3},
+		[]byte("lab"), []byte{255, 0, 0})...))
+	add(net.IPv4zero, bcast, 68, 67, dhcp(1, 0, 0, nil, nil, nil, nil, 53, 1, 3, 50, 4, 10, 0, 0, 5, 54, 4, 10, 0, 0, 1, 0, 0, 255))
+	add(srv, ipA, 67, 68, dhcp(2, 0, 0, nil, ipA, nil, nil, 53, 1, 5, 54, 4, 10, 0, 0, 1, 51, 4, 255, 255, 255, 255, 1, 4, 255, 255, 255, 0, 255))
+	add(srv, ipA, 67, 68, dhcp(2, 0, 0, nil, nil, nil, nil, cat([]byte{53, 1, 6, 54, 4, 10, 0, 0, 1, 56, 9}, []byte("bad lease"), []byte{255})...))
+	relayed := dhcp(1, 0, 0, ipA, nil, nil, net.IP{10, 9, 9, 1}, cat(
+		[]byte{53, 1, 8, 61, 5, 0}, []byte("abcd"), []byte{200, 3, 1, 2, 3, 201, 4, 0, 1, 0, 2, 31, 2, 1, 0, 43, 2, 7, 7},
+		[]byte{121, 13, 0, 10, 0, 0, 1, 24, 192, 168, 7, 10, 0, 0, 2, 46, 1, 8, 81, 7, 0x01, 0, 0, 'h', '.', 'l', 'a', 255})...)
+	relayed[3] = 1
+	copy(relayed[44:], "tftp.lab")
+	copy(relayed[108:], "pxelinux.0")
+	add(net.IP{10, 9, 9, 1}, srv, 67, 67, relayed)
 	return r
 }

@@ -219,6 +219,7 @@ var corpus = []corpusFile{
 	{"other", layers.LinkTypeEthernet, otherCorpus, false},
 	{"apps", layers.LinkTypeEthernet, appsCorpus, false},
 	{"udpapps", layers.LinkTypeEthernet, udpAppsCorpus, true},
+	{"dhcp", layers.LinkTypeEthernet, dhcpCorpus, false},
 	{"trunc", layers.LinkTypeEthernet, truncCorpus, false},
 	{"sll", layers.LinkTypeLinuxSLL, func(t testing.TB) []rec { return sllCorpus(t, false) }, false},
 	{"sll2", layers.LinkTypeLinuxSLL2, func(t testing.TB) []rec { return sllCorpus(t, true) }, false},

@@ -19,9 +19,8 @@
 // RARP; IPv4 with options and fragments; IPv6 with hop-by-hop, destination,
 // routing and fragment headers; ICMP and ICMPv6 including neighbor
 // discovery, MLD and quoted packets; TCP with tcpdump's relative sequence
-// numbers; UDP; IGMP; IPIP, 6in4, GRE, VXLAN; DNS and mDNS; HTTP, FTP, SMTP,
-// RTSP and SSH banners; one-line DHCP, NTP, syslog and TFTP; -v to -vvv
-// where those protocols have them (not for DHCP, NTP, syslog, TFTP), -q, -t
-// to -ttttt, -x/-xx/-X/-XX. Other protocols print as tcpdump prints a
-// protocol it does not know.
+// numbers; UDP; IGMP; IPIP, 6in4, GRE, VXLAN, ESP; DNS and mDNS; DHCP; HTTP,
+// FTP, SMTP, RTSP and SSH banners; NTP, syslog and TFTP (their one-line
+// form only: not with -v); -v to -vvv, -q, -e, -t to -ttttt, -x/-xx/-X/-XX.
+// Other protocols print as tcpdump prints a protocol it does not know.
 package printer

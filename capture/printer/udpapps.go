@@ -57,6 +57,9 @@ func (p *Printer) bootp(b []byte, length int) {
 	}
 	p.s(", length ")
 	p.i(length)
+	if p.opts.Verbose > 0 {
+		p.bootpVerbose(b)
+	}
 }
 
 var ntpModes = [8]string{"unspecified", "symmetric active", "symmetric passive", "Client", "Server",
