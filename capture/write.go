@@ -57,10 +57,9 @@ func NewWriter(w io.Writer, ng bool, ifaces []FileInterface) (*Writer, error) {
 	if fw.snaplen <= 0 {
 		fw.snaplen = DefaultSnaplen
 	}
-	// A large buffer means few write(2) calls: under a flood each one
-	// that blocks long enough makes the runtime hand the capture's
-	// processor to another thread and back.
-	fw.bw = bufio.NewWriterSize(w, 1<<20)
+	// 64 KiB per write(2): few calls under a flood, and little lost if
+	// the process is killed outright (tcpdump's stdio buffer is 4 KiB).
+	fw.bw = bufio.NewWriterSize(w, 1<<16)
 	if !ng {
 		fw.pcap = true
 		if err := pcapgo.NewWriter(fw.bw).WriteFileHeader(uint32(fw.snaplen), fw.linkType); err != nil {
