@@ -35,9 +35,16 @@ type sink struct {
 	closer io.Closer
 }
 
+// newPrintSink prints to stdout. A live capture into a pipe is buffered
+// like tcpdump's stdio (4 KiB), so lines reach a grep soon; reading a file
+// uses a larger buffer, for speed.
 func newPrintSink(a *sniffArgs, stdout io.Writer) *sink {
 	s := &sink{count: a.count, pr: printer.New(a.print), json: a.json}
-	s.out = bufio.NewWriterSize(stdout, 1<<16)
+	size := 4 << 10
+	if a.read != "" {
+		size = 64 << 10
+	}
+	s.out = bufio.NewWriterSize(stdout, size)
 	// Like stdio under tcpdump: line by line on a terminal or with -l,
 	// in blocks into pipes and files.
 	s.flushLine = a.lineBuf || isTerminal(stdout)
