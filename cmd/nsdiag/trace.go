@@ -154,7 +154,10 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 		if err != nil || n < 0 {
 			return a, fmt.Errorf("bad packet length %q: give the full packet size in bytes, such as 60", args[1])
 		}
-		a.cfg.PacketLen = n
+		// traceroute takes 0 as the shortest packet the method allows;
+		// the engine raises any short length to that, but reads 0 as
+		// its default.
+		a.cfg.PacketLen = max(n, 1)
 	}
 	if c.Bool("4") && c.Bool("6") {
 		return a, errors.New("-4 and -6 exclude each other")
