@@ -31,10 +31,17 @@ var dhcpHardware = map[byte]string{1: "ether", 6: "token-ring", 7: "arcnet", 15:
 var dhcpMessages = [...]string{1: "Discover", 2: "Offer", 3: "Request", 4: "Decline", 5: "ACK",
 	6: "NACK", 7: "Release", 8: "Inform"}
 
-// bootpVerbose prints -v's fields and DHCP options after the summary line.
+// bootpVerbose prints -v's fields and DHCP options after the summary line,
+// each as far as the capture goes, as tcpdump reads them one by one.
 func (p *Printer) bootpVerbose(b []byte) {
-	if len(b) < 240 {
-		p.trunc("bootp")
+	short := func(n int) bool {
+		if len(b) < n {
+			p.trunc("bootp")
+			return true
+		}
+		return false
+	}
+	if short(10) {
 		return
 	}
 	htype, hlen := b[1], b[2]
@@ -58,6 +65,9 @@ func (p *Printer) bootpVerbose(b []byte) {
 		p.s(", secs ")
 		p.u(uint64(secs))
 	}
+	if short(12) {
+		return
+	}
 	flags := be16(b[10:])
 	if flags&0x8000 != 0 {
 		p.s(", Flags [Broadcast]")
@@ -73,6 +83,9 @@ func (p *Printer) bootpVerbose(b []byte) {
 		off  int
 		name string
 	}{{12, "Client-IP"}, {16, "Your-IP"}, {20, "Server-IP"}, {24, "Gateway-IP"}} {
+		if short(a.off + 4) {
+			return
+		}
 		if be32(b[a.off:]) != 0 {
 			p.s("\n\t  ")
 			p.s(a.name)
@@ -81,6 +94,9 @@ func (p *Printer) bootpVerbose(b []byte) {
 		}
 	}
 	if htype == 1 && hlen == 6 {
+		if short(34) {
+			return
+		}
 		p.s("\n\t  Client-Ethernet-Address ")
 		p.mac(b[28:34])
 	}
@@ -88,13 +104,16 @@ func (p *Printer) bootpVerbose(b []byte) {
 		off, n int
 		name   string
 	}{{44, 64, "sname"}, {108, 128, "file"}} {
+		if short(f.off + 1) {
+			return
+		}
 		if b[f.off] == 0 {
 			continue
 		}
 		p.s("\n\t  ")
 		p.s(f.name)
 		p.s(" \"")
-		field := b[f.off : f.off+f.n]
+		field := b[f.off:min(f.off+f.n, len(b))]
 		end := indexZero(field)
 		if end < 0 {
 			p.printn(field, 0, len(field))
@@ -104,6 +123,9 @@ func (p *Printer) bootpVerbose(b []byte) {
 		}
 		p.printn(field, 0, end)
 		p.c('"')
+	}
+	if short(240) {
+		return
 	}
 	if be32(b[236:]) == 0x63825363 {
 		p.dhcpOptions(b[236:])

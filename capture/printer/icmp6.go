@@ -438,8 +438,7 @@ func upperLayer6(b []byte) (byte, []byte, bool) {
 // mld1 prints an MLDv1 message; tcpdump glues it to the type name.
 func (p *Printer) mld1(b []byte) bool {
 	if len(b) < 24 {
-		p.trunc("icmp6")
-		return false
+		return true // tcpdump's mld6_print skips a message not all captured
 	}
 	p.s("max resp delay: ")
 	p.u(uint64(be16(b[4:])))

@@ -32,7 +32,7 @@ func (p *Printer) udpApp(sport, dport int, b []byte, length int) bool {
 }
 
 func (p *Printer) bootp(b []byte, length int) {
-	if len(b) < 3 {
+	if len(b) < 1 {
 		p.trunc("bootp")
 		return
 	}
@@ -46,6 +46,10 @@ func (p *Printer) bootp(b []byte, length int) {
 		p.s("unknown (0x")
 		p.x(uint64(op), 2)
 		p.c(')')
+	}
+	if len(b) < 3 {
+		p.trunc("bootp")
+		return
 	}
 	if b[1] == 1 && b[2] == 6 && b[0] == 1 {
 		if len(b) < 34 {
