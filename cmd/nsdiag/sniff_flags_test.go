@@ -25,7 +25,9 @@ func counters(stderr string) string {
 
 // TestIntegrationSniffFlagsBesideTcpdump runs nsdiag and tcpdump with the
 // same flags on the same exchanges: the lines (without timestamps) and the
-// end counters must be the same.
+// end counters must be the same. (tcpdump runs in immediate mode only so
+// that it does not sit on a ring block for a second; its lines and
+// counters are the same.)
 func TestIntegrationSniffFlagsBesideTcpdump(t *testing.T) {
 	requireTcpdump(t)
 	p := netnstest.NewPair(t)
@@ -56,7 +58,7 @@ func TestIntegrationSniffFlagsBesideTcpdump(t *testing.T) {
 			port := 40600 + i
 			args := append(append([]string{}, tc.flags...), "-c", strconv.Itoa(tc.count), "udp", "port", strconv.Itoa(port))
 			ours := startCapture(t, append([]string{bin, "sniff", "-n", p.A.Name}, args...))
-			theirs := startCapture(t, nsExec(p.A, append([]string{"tcpdump", "-n"}, args...)...))
+			theirs := startCapture(t, nsExec(p.A, append([]string{"tcpdump", "-n", "--immediate-mode"}, args...)...))
 			if tc.local {
 				udpEcho(t, p.A, p.A, "127.0.0.1", port, 3)
 			} else {

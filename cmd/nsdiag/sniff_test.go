@@ -192,7 +192,7 @@ func TestIntegrationSniffBesideTcpdump(t *testing.T) {
 		port := 40100 + i
 		expr := []string{"udp", "port", strconv.Itoa(port)}
 		ours := startCapture(t, append([]string{bin, "sniff", "-n", p.A.Name, "-i", iface, "-c", "6"}, expr...))
-		theirs := startCapture(t, nsExec(p.A, append([]string{"tcpdump", "-n", "-i", iface, "-c", "6"}, expr...)...))
+		theirs := startCapture(t, nsExec(p.A, append([]string{"tcpdump", "-n", "--immediate-mode", "-i", iface, "-c", "6"}, expr...)...))
 		udpEcho(t, p.A, p.B, p.B4, port, 3)
 		if code := ours.wait(t); code != 0 {
 			t.Fatalf("-i %s: nsdiag exited %d: %s", iface, code, ours.stderr.String())
