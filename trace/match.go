@@ -45,7 +45,10 @@ func (mt *matcher) fromICMP(b []byte, from netip.Addr) (answer, bool) {
 	a.note, a.final = classify(mt.v6, m.Type, m.Code, m.MTU)
 	a.reached = a.final && from == mt.dst
 	if !m.isError(mt.v6) {
-		if mt.method != ICMP || m.ID != mt.echoID {
+		// Only the destination's own echo replies count: traceroute's
+		// raw socket is connected to it, so a reply from elsewhere (a
+		// NAT that rewrote the destination, say) leaves its probe "*".
+		if mt.method != ICMP || m.ID != mt.echoID || from != mt.dst {
 			return answer{}, false
 		}
 		a.id = uint32(m.Seq)

@@ -66,7 +66,7 @@ func newSock(fd int, name string) (*sock, error) {
 // openNet opens the sockets of a trace in c.Target.
 func openNet(c Config) (_ *sockNet, err error) {
 	n := &sockNet{c: c, hold: -1, out: make(chan answer, 256), done: make(chan struct{})}
-	n.matcher = matcher{method: c.Method, paris: c.Paris, dst: c.Dest.Unmap(), port: uint16(c.Port)}
+	n.matcher = matcher{method: c.Method, paris: c.Paris, dst: probeDest(c.Dest), port: uint16(c.Port)}
 	n.v6 = n.dst.Is6()
 	n.dstSA = sockaddr(n.dst, 0)
 	var rnd [6]byte
@@ -120,6 +120,21 @@ func openNet(c Config) (_ *sockNet, err error) {
 		go n.read(n.probe, n.fromTCP)
 	}
 	return n, nil
+}
+
+// probeDest is where probes to dst really go: Linux sends packets for the
+// unspecified address (0.0.0.0, ::) to the loopback one, whose answers
+// quote and come from that, as traceroute finds through its connected
+// sockets.
+func probeDest(dst netip.Addr) netip.Addr {
+	dst = dst.Unmap()
+	switch {
+	case dst.IsUnspecified() && dst.Is4():
+		return netip.AddrFrom4([4]byte{127, 0, 0, 1})
+	case dst.IsUnspecified():
+		return netip.IPv6Loopback()
+	}
+	return dst
 }
 
 func (n *sockNet) family() int {

@@ -61,7 +61,7 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 		{c.Dest4(), "3000"}, {"-I", c.Dest6(), "3000"},
 		{"-U", c.Dest4()}, {"-U", "-p", "33000", c.Dest6()}, {"-t", "16", c.Dest4()},
 		{"-s", c.Addr4[0], c.Dest4()}, {"-i", c.Right[0], "-T", c.Dest6()}, {"-e", c.Dest4()},
-		{c.Dest4(), "0"}, {"-I", c.Dest6(), "0"},
+		{c.Dest4(), "0"}, {"-I", c.Dest6(), "0"}, {"0.0.0.0"}, {"-I", "::"},
 	}
 	for _, args := range cases {
 		// HERE and NEAR of 100: the defaults, 3 and 10 times a round trip
@@ -87,6 +87,23 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 		if got != want || !strings.Contains(got, "\n 2  * * *\n") {
 			t.Errorf("silent router, nsdiag:\n%s\ntraceroute:\n%s", got, want)
 		}
+	}
+	// r4 rewrites 10.0.8.1 to h2 without keeping state, so h2's echo
+	// replies come from another address than the one traced: traceroute
+	// -I takes none of them (nor r4's Time Exceeded, which quotes h2).
+	for i := 0; i < 4; i++ {
+		netnstest.Route(t, c.Nodes[i], "10.0.8.0/24 via "+c.Addr4[i+1])
+	}
+	cmd = exec.Command("ip", "netns", "exec", c.Nodes[4].Name, "nft", "-f", "-")
+	cmd.Stdin = strings.NewReader("table ip rewrite {\n chain pre {\n type filter hook prerouting priority -300;\n ip daddr 10.0.8.1 ip daddr set " + c.Dest4() + "\n }\n}\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nft: %v\n%s", err, out)
+	}
+	args := []string{"-I", "-m", "6", "-w", "2,100,100", "10.0.8.1"}
+	want := maskTimes(peerTraceroute(t, c.H1(), args...))
+	got := maskTimes(ok(t, append([]string{"trace", "-n", h1}, args...)...))
+	if got != want || !strings.HasSuffix(got, "\n 6  * * *\n") {
+		t.Errorf("echo replies from another address, nsdiag:\n%s\ntraceroute:\n%s", got, want)
 	}
 }
 
