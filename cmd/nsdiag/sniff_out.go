@@ -58,7 +58,7 @@ func newFileSink(a *sniffArgs, stdout io.Writer, ng bool, ifaces []capture.FileI
 	if a.write != "-" {
 		f, err := os.Create(a.write)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", a.write, err)
+			return nil, fileError(a.write, err)
 		}
 		w, s.closer = capture.FileOutput(f), f
 	}
