@@ -282,63 +282,33 @@ const maxInsns = 4096 // BPF_MAXINSNS: the kernel refuses longer programs
 
 var errTooLong = errors.New("expression too complex: program longer than 4096 instructions")
 
-// layout orders blocks topologically and emits instructions, inserting an
-// unconditional jump after a block whose conditional jump is too far.
+// layout orders blocks topologically and emits instructions. A conditional
+// jump reaches at most 255 instructions ahead; a farther one goes through
+// an unconditional jump placed as late as its range allows, so that later
+// blocks jumping to the same place can share it.
 func layout(root *block) ([]insn, error) {
-	var fixups int
+	order := reachable(root)
+	tramps := map[*block][]*block{} // trampolines by target
 	for {
-		blocks := reachable(root)
-		// A statements-only block falls through to its successor when that
-		// comes next, else it ends with a jump.
-		size := func(i int) int {
-			b := blocks[i]
-			if b.seq && i+1 < len(blocks) && blocks[i+1] == b.jt {
-				return len(b.stmts)
-			}
-			return len(b.stmts) + 1
+		if len(order) > 2*maxInsns {
+			return nil, errTooLong
 		}
-		pos := map[*block]int{}
-		n := 0
-		for i, b := range blocks {
-			pos[b] = n
-			n += size(i)
-			if n > maxInsns*2 {
-				return nil, errTooLong
-			}
-		}
-		far := false
-		for _, b := range blocks {
-			if b.ret || b.ja || b.seq {
-				continue
-			}
-			end := pos[b] + len(b.stmts) + 1
-			for _, succ := range []**block{&b.jt, &b.jf} {
-				if pos[*succ]-end > 255 {
-					ja := &block{ja: true, jt: *succ, jf: *succ, id: b.id}
-					*succ = ja
-					far = true
-					fixups++
-				}
-			}
-		}
-		if far {
-			if fixups > maxInsns {
-				return nil, errTooLong
-			}
+		pos, size := positions(order)
+		var changed bool
+		order, changed = fixFarJump(order, pos, tramps)
+		if changed {
 			continue
 		}
 		var out []insn
-		for i, b := range blocks {
+		for i, b := range order {
 			out = append(out, b.stmts...)
 			end := pos[b] + len(b.stmts) + 1
 			switch {
-			case b.seq && size(i) == len(b.stmts):
-			case b.seq:
+			case b.seq && size[i] == len(b.stmts):
+			case b.seq, b.ja:
 				out = append(out, stmt(clsJMP|jmpJA, uint32(pos[b.jt]-end)))
 			case b.ret:
 				out = append(out, stmt(clsRET|srcK, b.rv))
-			case b.ja:
-				out = append(out, stmt(clsJMP|jmpJA, uint32(pos[b.jt]-end)))
 			default:
 				out = append(out, insn{op: b.jop, k: b.k, jt: uint8(pos[b.jt] - end), jf: uint8(pos[b.jf] - end)})
 			}
@@ -348,4 +318,55 @@ func layout(root *block) ([]insn, error) {
 		}
 		return out, nil
 	}
+}
+
+// positions returns where each block starts and how long it is: a
+// statements-only block falls through when its successor comes next.
+func positions(order []*block) (map[*block]int, []int) {
+	pos := make(map[*block]int, len(order))
+	size := make([]int, len(order))
+	n := 0
+	for i, b := range order {
+		pos[b] = n
+		size[i] = len(b.stmts) + 1
+		if b.seq && i+1 < len(order) && order[i+1] == b.jt {
+			size[i] = len(b.stmts)
+		}
+		n += size[i]
+	}
+	return pos, size
+}
+
+// fixFarJump routes the first too-far conditional jump through a
+// trampoline, reusing one in range or inserting a new one.
+func fixFarJump(order []*block, pos map[*block]int, tramps map[*block][]*block) ([]*block, bool) {
+	for i, b := range order {
+		if b.ret || b.ja || b.seq {
+			continue
+		}
+		end := pos[b] + len(b.stmts) + 1
+		for _, succ := range []**block{&b.jt, &b.jf} {
+			target := *succ
+			if pos[target]-end <= 255 {
+				continue
+			}
+			for _, j := range tramps[target] {
+				if p, ok := pos[j]; ok && p >= end && p-end <= 255 {
+					*succ = j
+					return order, true
+				}
+			}
+			// Leave room for trampolines inserted later in between.
+			k := i + 1
+			for k < len(order) && pos[order[k]]-end <= 200 {
+				k++
+			}
+			ja := &block{ja: true, jt: target, jf: target}
+			tramps[target] = append(tramps[target], ja)
+			*succ = ja
+			order = append(order[:k], append([]*block{ja}, order[k:]...)...)
+			return order, true
+		}
+	}
+	return order, false
 }
