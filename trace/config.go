@@ -53,7 +53,8 @@ type Config struct {
 	Method Method
 	// Port is the first destination port for UDP (33434, incremented per
 	// probe unless Paris), the constant port for TCP (80), or the first
-	// sequence number for ICMP (1).
+	// sequence number for ICMP (1). Values above 65535 keep their low 16
+	// bits and UDP ports wrap past 65535 to 0, as traceroute's do.
 	Port int
 	// FirstTTL (1) and MaxTTL (30) bound the hops probed.
 	FirstTTL, MaxTTL int
@@ -201,8 +202,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("no more than 10 probes per hop")
 	case c.SimultaneousProbes < 1:
 		return fmt.Errorf("simultaneous probes must be at least 1")
-	case c.Port < 1 || c.Port > 65535:
-		return fmt.Errorf("port %d out of range 1-65535", c.Port)
+	case c.Port < 1:
+		return fmt.Errorf("port %d out of range: give 1-65535", c.Port)
 	case c.PacketLen > MaxPacketLen:
 		return fmt.Errorf("too big packetlen %d specified", c.PacketLen)
 	case c.TOS < 0 || c.TOS > 255:

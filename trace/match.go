@@ -52,11 +52,13 @@ func (mt *matcher) fromICMP(b []byte, from netip.Addr) (answer, bool) {
 			return answer{}, false
 		}
 		a.id = uint32(m.Seq)
-		return a, true
+		return a, a.id != 0
 	}
 	id, ok := mt.quotedID(m.Quoted)
 	a.id = id
-	return a, ok
+	// traceroute -I never matches sequence number 0 (its "no probe"), so
+	// the probe after 65535 shows "*" there; it does here too.
+	return a, ok && (mt.method != ICMP || id != 0)
 }
 
 // quotedID finds which of our probes an ICMP error quotes.

@@ -52,6 +52,7 @@ func TestMatcherIPv4(t *testing.T) {
 		{"udp quote cut at 4 bytes", udp, timeExceeded(ipv4(me, dst, 17, udpHeader(40000, 33440, 0)[:4])), false, 0, false, "", false, false},
 		{"paris by checksum", paris, timeExceeded(ipv4(me, dst, 17, udpHeader(40000, 33434, 77))), false, 77, true, "", false, false},
 		{"echo reply", icmp, ipv4(dst, me, 1, icmpEcho(0, 0x4242, 9)), false, 9, true, "", true, true},
+		{"echo reply to sequence 0", icmp, ipv4(dst, me, 1, icmpEcho(0, 0x4242, 0)), false, 0, false, "", false, false},
 		{"echo reply from another address", icmp, ipv4(rtr, me, 1, icmpEcho(0, 0x4242, 9)), false, 0, false, "", false, false},
 		{"echo reply, other pinger", icmp, ipv4(dst, me, 1, icmpEcho(0, 0x4343, 9)), false, 0, false, "", false, false},
 		{"echo quoted in time exceeded", icmp, timeExceeded(ipv4(me, dst, 1, icmpEcho(8, 0x4242, 3))), false, 3, true, "", false, false},

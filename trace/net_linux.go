@@ -29,6 +29,8 @@ type sockNet struct {
 	// holdUDP does the same for Paris UDP probes.
 	hold    int
 	holdUDP *sock
+	// zero sends UDP probes whose port has wrapped to 0.
+	zero    *sock
 	tcpBase uint32
 	payload []byte
 	out     chan answer
@@ -166,7 +168,7 @@ func (n *sockNet) source() (netip.Addr, error) {
 			return netip.Addr{}, fmt.Errorf("bind to device %s: %w", n.c.Device, err)
 		}
 	}
-	if err := unix.Connect(fd, sockaddr(n.dst, n.c.Port)); err != nil {
+	if err := unix.Connect(fd, sockaddr(n.dst, int(n.port))); err != nil {
 		return netip.Addr{}, err
 	}
 	sa, err := unix.Getsockname(fd)
@@ -280,6 +282,27 @@ func (n *sockNet) openRawUDP() (*sock, error) {
 		return nil, err
 	}
 	n.holdUDP = hold
+	return n.rawUDP()
+}
+
+// portZero is the raw UDP socket that sends probes to port 0, opened in
+// the namespace when the ports first wrap.
+func (n *sockNet) portZero() (*sock, error) {
+	if n.zero != nil {
+		return n.zero, nil
+	}
+	err := nsexec.Do(n.c.Target, func() (err error) {
+		n.zero, err = n.rawUDP()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open raw UDP socket in %s: %w", n.c.Target.Label(), err)
+	}
+	return n.zero, nil
+}
+
+// rawUDP opens a raw UDP socket for sending probes.
+func (n *sockNet) rawUDP() (*sock, error) {
 	fd, err := unix.Socket(n.family(), unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_UDP)
 	if err != nil {
 		return nil, os.NewSyscallError("socket", err)
@@ -331,6 +354,7 @@ func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 		id  uint32
 		sa  = n.dstSA
 		dst = n.dst
+		err error
 	)
 	switch n.c.Method {
 	case UDP:
@@ -345,6 +369,16 @@ func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 			dport += uint16(seq)
 			id = uint32(dport)
 			sa = sockaddr(dst, int(dport))
+			if dport == 0 {
+				// Ports wrap after 65535, as traceroute's, but a UDP
+				// socket cannot send to port 0: a raw one sends it.
+				if s, err = n.portZero(); err != nil {
+					return 0, time.Time{}, err
+				}
+				b = udpDatagram(n.sport, 0, 0, b)
+				binary.BigEndian.PutUint16(b[6:], udpChecksum(n.src, dst, b))
+				sa = n.dstSA
+			}
 		}
 	case ICMP:
 		s = n.icmp
@@ -366,7 +400,7 @@ func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 	}
 	var at time.Time
 	var serr error
-	err := s.rc.Write(func(fd uintptr) bool {
+	err = s.rc.Write(func(fd uintptr) bool {
 		if serr = unix.SetsockoptInt(int(fd), level, opt, ttl); serr != nil {
 			return true
 		}
@@ -443,7 +477,7 @@ func (n *sockNet) close() {
 	default:
 	}
 	close(n.done)
-	for _, s := range []*sock{n.icmp, n.probe, n.holdUDP} {
+	for _, s := range []*sock{n.icmp, n.probe, n.holdUDP, n.zero} {
 		if s != nil {
 			s.f.Close()
 		}

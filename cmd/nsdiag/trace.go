@@ -214,9 +214,9 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	if a.cfg.SimultaneousProbes < 0 {
 		return a, fmt.Errorf("bad -N %d: give the number of probes in flight, such as 16", a.cfg.SimultaneousProbes)
 	}
-	if c.IsSet("port") && (a.cfg.Port < 0 || a.cfg.Port > 65535) {
-		return a, fmt.Errorf("bad -p %d: a port is 1-65535", a.cfg.Port)
-	}
+	// traceroute reads -p as an unsigned number and uses its low 16 bits
+	// (-1 is port 65535).
+	a.cfg.Port = int(uint32(a.cfg.Port))
 	var err error
 	if a.cfg.Wait, err = parseWait(c.String("wait")); err != nil {
 		return a, err

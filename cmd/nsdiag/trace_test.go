@@ -62,6 +62,7 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 		{"-U", c.Dest4()}, {"-U", "-p", "33000", c.Dest6()}, {"-t", "16", c.Dest4()},
 		{"-s", c.Addr4[0], c.Dest4()}, {"-i", c.Right[0], "-T", c.Dest6()}, {"-e", c.Dest4()},
 		{c.Dest4(), "0"}, {"-I", c.Dest6(), "0"}, {"0.0.0.0"}, {"-I", "::"},
+		{"-p", "65535", c.Dest4()}, {"-I", "-p", "65535", c.Dest6()}, {"-T", "-p", "65616", c.Dest4()},
 	}
 	for _, args := range cases {
 		// HERE and NEAR of 100: the defaults, 3 and 10 times a round trip
