@@ -509,6 +509,18 @@ func TestIntegrationSniffMergedSurvives(t *testing.T) {
 	if got := tcpdumpCount(t, file); got != n {
 		t.Errorf("file holds %d packets, counters say %d", got, n)
 	}
+	// The pcapng interface blocks name namespace and interface.
+	if _, err := exec.LookPath("tshark"); err == nil {
+		out, err := exec.Command("tshark", "-r", file, "-T", "fields", "-e", "frame.interface_name").Output()
+		if err != nil {
+			t.Fatalf("tshark: %v", err)
+		}
+		for _, want := range []string{p.A.Name + "/" + p.DevA, p.B.Name + "/" + p.DevB, p.A.Name + "/lo"} {
+			if !strings.Contains(string(out), want+"\n") {
+				t.Errorf("tshark shows no packet from interface %s:\n%s", want, out)
+			}
+		}
+	}
 }
 
 // udpEchoNoServer sends n datagrams from a to addr:port, no answer
