@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -25,8 +26,11 @@ import (
 
 // The sniff tests run the real binary, built once with CGO_ENABLED=0 as
 // `make build` does, so signals, exit statuses and files are the user's.
+// The build directory is removed at once: the tests exec the binary
+// through an open descriptor (/proc/PID/fd/N), so nothing is left behind.
 var sniffBinary struct {
 	once sync.Once
+	file *os.File
 	path string
 	err  error
 }
@@ -39,11 +43,16 @@ func sniffBin(t *testing.T) string {
 			sniffBinary.err = err
 			return
 		}
-		sniffBinary.path = filepath.Join(dir, "nsdiag")
-		cmd := exec.Command("go", "build", "-o", sniffBinary.path, ".")
+		defer os.RemoveAll(dir)
+		bin := filepath.Join(dir, "nsdiag")
+		cmd := exec.Command("go", "build", "-o", bin, ".")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			sniffBinary.err = &exec.ExitError{Stderr: out}
+			sniffBinary.err = fmt.Errorf("%v: %s", err, out)
+			return
+		}
+		if sniffBinary.file, sniffBinary.err = os.Open(bin); sniffBinary.err == nil {
+			sniffBinary.path = fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), sniffBinary.file.Fd())
 		}
 	})
 	if sniffBinary.err != nil {
