@@ -137,7 +137,7 @@ func (c *compiler) load(proto string, idx arth, size uint32) arth {
 	}
 	indexed := func(base uint32) []insn {
 		if idx.isConst {
-			return []insn{ldAbs(sz, base+idx.v)}
+			return []insn{ldAbs(sz, pktOff(base+idx.v))}
 		}
 		return cat(idx.stmts, []insn{stmt(clsMISC|miscTAX, 0), stmt(clsLD|modeIND|sz, base)})
 	}

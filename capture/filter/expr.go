@@ -71,6 +71,16 @@ func stmt(op uint16, k uint32) insn { return insn{op: op, k: k} }
 
 func ldAbs(size uint16, off uint32) insn { return stmt(clsLD|modeABS|size, off) }
 
+// pktOff keeps a user-given packet offset ("ip[-20]") out of the range the
+// kernel reserves for ancillary data: any offset that far is past the end
+// of every packet, so the load rejects it, as libpcap's would.
+func pktOff(off uint32) uint32 {
+	if off >= skfAdOff {
+		return skfAdOff - 1
+	}
+	return off
+}
+
 // bexpr is a boolean expression over tests, built by the parser and turned
 // into a flow graph by gen: and/or/not and constants are structure, bTest is
 // one conditional jump with the statements that compute what it tests.

@@ -130,6 +130,7 @@ func (c *compiler) mplsLabel(label uint32, hasLabel bool) bexpr {
 // byteop is libpcap's "byte N op V", which compares a byte of the link
 // header; "&" and "|" famously test the accumulator without loading it.
 func (c *compiler) byteop(op string, idx, v uint32) bexpr {
+	idx = pktOff(idx)
 	switch op {
 	case "=":
 		return cmp(szB, idx, jmpJEQ, v)
