@@ -32,3 +32,14 @@ func TestPermuteArgs(t *testing.T) {
 		}
 	}
 }
+
+func TestParseTargetRefusesOptions(t *testing.T) {
+	for _, v := range []string{"-n", "-i", "--all"} {
+		if _, err := parseTarget(v); err == nil || !strings.Contains(err.Error(), "numeric") {
+			t.Errorf("parseTarget(%q) = %v, want the numeric-habit hint", v, err)
+		}
+	}
+	if tg, err := parseTarget("ns1"); err != nil || tg.Name != "ns1" {
+		t.Errorf("parseTarget(ns1) = %+v, %v", tg, err)
+	}
+}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/nsdiag/nsdiag/nsexec"
@@ -19,11 +21,21 @@ var netnsFlag = &cli.StringFlag{
 
 // target reads the -n flag.
 func target(c *cli.Context) (nsexec.Target, error) {
-	t, err := nsexec.Parse(c.String("netns"))
+	t, err := parseTarget(c.String("netns"))
 	if err != nil {
 		return t, exitWith(2, err)
 	}
 	return t, nil
+}
+
+// parseTarget is nsexec.Parse for a -n value typed on the command line. In
+// ping, traceroute and tcpdump -n (and tcpdump's -nn) means "numeric", so a
+// value that is another option is that habit, not a namespace name.
+func parseTarget(s string) (nsexec.Target, error) {
+	if strings.HasPrefix(s, "-") {
+		return nsexec.Target{}, fmt.Errorf("-n takes a network namespace, got %q; nsdiag always prints numeric addresses, so the peers' -n and -nn are not needed", s)
+	}
+	return nsexec.Parse(s)
 }
 
 // interruptible returns a context that ends on SIGINT or SIGTERM, so

@@ -176,7 +176,7 @@ func sniffTargets(c *cli.Context) ([]nsexec.Target, error) {
 	var out []nsexec.Target
 	seen := map[nsexec.ID]bool{}
 	for _, n := range names {
-		t, err := nsexec.Parse(n)
+		t, err := parseTarget(n)
 		if err != nil {
 			return nil, err
 		}
