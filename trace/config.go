@@ -78,6 +78,11 @@ type Config struct {
 	// TOS is the IPv4 type of service or IPv6 traffic class (traceroute
 	// -t).
 	TOS int
+	// DontFragment sets Don't Fragment on the probes (traceroute -F): a
+	// router whose next link is too narrow answers "!F-MTU", and a probe
+	// longer than the local interface's MTU is reported the same way
+	// with no responder.
+	DontFragment bool
 	// Paris keeps every probe of the trace in one flow (constant
 	// addresses, ports, protocol and ICMP checksum), so that per-flow load
 	// balancers send them all down one path; probes are told apart by the
@@ -100,7 +105,9 @@ type Probe struct {
 	// TCPFlags are the flags of a TCP answer (SYN-ACK or RST).
 	TCPFlags uint8
 	// Note is traceroute's mark for the answer: "!H", "!N", "!X", "!P",
-	// "!S", "!F-MTU", "!<code>"; "" for none.
+	// "!S", "!F-MTU", "!<code>"; "" for none. A Don't Fragment probe
+	// refused by the local interface has Note "!F-MTU", Final set and no
+	// Responder; its RTT is the time to the refusal.
 	Note string
 	// Reached reports that the destination itself answered.
 	Reached bool

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nsdiag/nsdiag/nsexec"
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -30,7 +32,9 @@ type sockNet struct {
 	hold    int
 	holdUDP *sock
 	// zero sends UDP probes whose port has wrapped to 0.
-	zero    *sock
+	zero *sock
+	// mtu is the interface MTU that refused a Don't Fragment probe.
+	mtu     int
 	tcpBase uint32
 	payload []byte
 	out     chan answer
@@ -45,14 +49,25 @@ type sock struct {
 	rc syscall.RawConn
 }
 
-// noDF lets probes longer than the path MTU go out in fragments, as
-// traceroute's do unless asked for -F: the kernel sets no Don't Fragment
-// bit and does not refuse them.
-func noDF(fd int, v6 bool) error {
+// setDF chooses how probes meet a smaller MTU. By default they go out in
+// fragments, as traceroute's: no Don't Fragment bit, nothing refused.
+// With df (traceroute -F) they carry Don't Fragment and, as traceroute's,
+// ignore the path MTU the kernel has learnt (PMTUDISC_PROBE), so a router
+// on a narrower link answers every run with Fragmentation Needed; only a
+// probe longer than the interface's MTU is refused at home (EMSGSIZE).
+func setDF(fd int, v6, df bool) error {
 	if v6 {
-		return unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_MTU_DISCOVER, unix.IPV6_PMTUDISC_DONT)
+		mode := unix.IPV6_PMTUDISC_DONT
+		if df {
+			mode = unix.IPV6_PMTUDISC_PROBE
+		}
+		return unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_MTU_DISCOVER, mode)
 	}
-	return unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_MTU_DISCOVER, unix.IP_PMTUDISC_DONT)
+	mode := unix.IP_PMTUDISC_DONT
+	if df {
+		mode = unix.IP_PMTUDISC_PROBE
+	}
+	return unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_MTU_DISCOVER, mode)
 }
 
 func newSock(fd int, name string) (*sock, error) {
@@ -195,7 +210,7 @@ func (n *sockNet) setup(fd int, sends bool) error {
 		if !sends {
 			return nil
 		}
-		if err := noDF(fd, n.v6); err != nil {
+		if err := setDF(fd, n.v6, n.c.DontFragment); err != nil {
 			return os.NewSyscallError("setsockopt", err)
 		}
 		if n.c.TOS != 0 {
@@ -411,10 +426,42 @@ func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 	if err == nil {
 		err = serr
 	}
+	if err == unix.EMSGSIZE && n.c.DontFragment {
+		return id, at, n.tooBig()
+	}
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("send probe to %s: %w", dst, os.NewSyscallError("sendto", err))
 	}
 	return id, at, nil
+}
+
+// tooBig is the error of a Don't Fragment probe longer than the MTU of
+// its interface, with that MTU, as the kernel reports it in traceroute's
+// error queue: the device's, not a path MTU learnt since (probes ignore
+// that). The route is asked for once, inside the namespace.
+func (n *sockNet) tooBig() error {
+	if n.mtu == 0 {
+		err := nsexec.Do(n.c.Target, func() error {
+			opts := &netlink.RouteGetOptions{Oif: n.c.Device, SrcAddr: net.IP(n.src.AsSlice())}
+			routes, err := netlink.RouteGetWithOptions(net.IP(n.dst.AsSlice()), opts)
+			if err != nil {
+				return err
+			}
+			if len(routes) == 0 {
+				return fmt.Errorf("no route")
+			}
+			link, err := netlink.LinkByIndex(routes[0].LinkIndex)
+			if err != nil {
+				return err
+			}
+			n.mtu = link.Attrs().MTU
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("probe to %s longer than its interface's MTU, which is unknown: %w", n.dst, err)
+		}
+	}
+	return &localTooBig{mtu: n.mtu}
 }
 
 func (n *sockNet) answers() <-chan answer { return n.out }

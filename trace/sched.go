@@ -2,6 +2,8 @@ package trace
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/netip"
 	"time"
 )
@@ -103,6 +105,9 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 		now := time.Now()
 		var next time.Time
 		inFlight := 0
+		// refused is set when a probe was answered at home: report it
+		// before waiting for anything.
+		refused := false
 		for i := start; i < end; i++ {
 			s := &slots[i]
 			if i == start && !s.done && !s.sent.IsZero() {
@@ -131,6 +136,17 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 				}
 				id, at, err := nw.send(s.ttl, *seq)
 				*seq++
+				var big *localTooBig
+				if errors.As(err, &big) {
+					// Refused before it left: answered at once, by no one.
+					s.sent, lastSend = at, at
+					s.done, s.answered = true, true
+					s.a = answer{at: time.Now(), icmpType: -1, icmpCode: -1, note: fmt.Sprintf("!F-%d", big.mtu), final: true}
+					res.Sent++
+					end = (i/q + 1) * q
+					refused = true
+					continue
+				}
 				if err != nil {
 					return res, err
 				}
@@ -145,6 +161,9 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 		}
 		if start >= end {
 			break
+		}
+		if refused {
+			continue
 		}
 		if next.IsZero() {
 			next = now.Add(c.Wait.Max)
@@ -170,6 +189,14 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 	return res, nil
 }
 
+// localTooBig is what send returns for a Don't Fragment probe longer
+// than the MTU of the interface it would leave by.
+type localTooBig struct{ mtu int }
+
+func (e *localTooBig) Error() string {
+	return fmt.Sprintf("probe longer than the interface MTU %d", e.mtu)
+}
+
 // record files an answer under its probe; late and duplicate answers are
 // dropped.
 func record(slots []slot, byID map[uint32]int, a answer) {
@@ -187,7 +214,9 @@ func report(res *Result, s *slot, emit func(Probe)) {
 		p.Responder, p.RTT = s.a.from, s.rtt()
 		p.ICMPType, p.ICMPCode, p.TCPFlags = s.a.icmpType, s.a.icmpCode, s.a.tcpFlags
 		p.Note, p.Final, p.Reached, p.Extensions = s.a.note, s.a.final, s.a.reached, s.a.ext
-		res.Received++
+		if p.Answered() {
+			res.Received++
+		}
 		res.Reached = res.Reached || p.Reached
 	}
 	res.Hops = s.ttl

@@ -143,3 +143,31 @@ func TestTimeoutRule(t *testing.T) {
 		t.Errorf("no answers: %v, want MAX", got)
 	}
 }
+
+// tooBigNet refuses every probe at home, as the kernel does a Don't
+// Fragment probe longer than the interface MTU.
+type tooBigNet struct{ out chan answer }
+
+func (n tooBigNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
+	return seq, time.Now(), &localTooBig{mtu: 1500}
+}
+
+func (n tooBigNet) answers() <-chan answer { return n.out }
+
+func TestScheduleLocalTooBigEndsAtFirstHop(t *testing.T) {
+	c := Config{Dest: netip.MustParseAddr("10.9.9.9"), DontFragment: true}.Defaults()
+	var got []Probe
+	var seq uint32
+	res, err := schedule(context.Background(), c, tooBigNet{make(chan answer)}, &seq, func(p Probe) { got = append(got, p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || res.Sent != 3 || res.Received != 0 || res.Hops != 1 {
+		t.Fatalf("probes %+v, result %+v; want hop 1 only, 3 sent, none received", got, res)
+	}
+	for _, p := range got {
+		if p.Answered() || p.Note != "!F-1500" || !p.Final {
+			t.Errorf("probe %+v: want no responder, note !F-1500, final", p)
+		}
+	}
+}

@@ -60,6 +60,12 @@ func traceProbeText(p trace.Probe, last *lastAnswer, own *owners, ext bool) stri
 		*last = lastAnswer{}
 	}
 	if !p.Answered() {
+		if p.Note != "" {
+			// Refused at home (-F, longer than the interface MTU):
+			// traceroute writes no address but a time and the mark.
+			*last = lastAnswer{}
+			return s + fmt.Sprintf(" *  %.3f ms %s", float64(p.RTT)/float64(time.Millisecond), p.Note)
+		}
 		return s + " *"
 	}
 	cur := lastAnswer{addr: p.Responder}

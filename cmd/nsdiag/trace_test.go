@@ -106,6 +106,27 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 	if got != want || !strings.HasSuffix(got, "\n 6  * * *\n") {
 		t.Errorf("echo replies from another address, nsdiag:\n%s\ntraceroute:\n%s", got, want)
 	}
+	// -F on a path narrowed to 1400 bytes after r3: r3 answers the
+	// longer probes "!F-1400"; one longer than h1's own 1500-byte link is
+	// refused at home, which traceroute shows as " *  T ms !F-1500".
+	for _, l := range []struct {
+		ns  nsexec.Target
+		dev string
+	}{{c.Nodes[3], c.Right[3]}, {c.Nodes[4], c.Left[4]}} {
+		if out, err := exec.Command("ip", "-n", l.ns.Name, "link", "set", l.dev, "mtu", "1400").CombinedOutput(); err != nil {
+			t.Fatalf("set mtu: %v\n%s", err, out)
+		}
+	}
+	for _, args := range [][]string{
+		{"-F", c.Dest4(), "1500"}, {"-F", "-I", c.Dest6(), "1500"}, {"-F", "-U", c.Dest4(), "1501"}, {"-F", c.Dest6(), "3000"},
+	} {
+		args = append([]string{"-w", "5,100,100"}, args...)
+		want := maskTimes(peerTraceroute(t, c.H1(), args...))
+		got := maskTimes(ok(t, append([]string{"trace", "-n", h1}, args...)...))
+		if got != want || !strings.Contains(got, "!F-1") {
+			t.Errorf("nsdiag trace %v:\n%s\ntraceroute -n %v:\n%s", args, got, args, want)
+		}
+	}
 }
 
 func TestTraceReportAndJSON(t *testing.T) {
