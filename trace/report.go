@@ -105,7 +105,7 @@ func (s *Stats) Add(p Probe) {
 
 // Hops returns the rows in TTL order, cut as mtr cuts them: at the hop
 // where the destination answered, else one past the last hop that
-// answered.
+// answered (so one "???" row when nothing answered at all).
 func (s *Stats) Hops() []HopStats {
 	if len(s.ttls) == 0 {
 		return nil
@@ -114,7 +114,7 @@ func (s *Stats) Hops() []HopStats {
 	for _, t := range s.ttls {
 		first, last = min(first, t), max(last, t)
 	}
-	cut := first - 1
+	cut := first
 	for t := first; t <= last; t++ {
 		h, ok := s.hops[t]
 		if !ok {

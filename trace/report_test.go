@@ -60,3 +60,13 @@ func TestStatsCut(t *testing.T) {
 		t.Errorf("got %+v, want hops 1..3 with 3 unanswered", hops)
 	}
 }
+
+func TestStatsCutNothingAnswered(t *testing.T) {
+	s := NewStats(netip.MustParseAddr("10.9.9.9"))
+	for ttl := 1; ttl <= 4; ttl++ {
+		s.Add(Probe{TTL: ttl})
+	}
+	if hops := s.Hops(); len(hops) != 1 || hops[0].TTL != 1 || hops[0].Loss() != 100 {
+		t.Errorf("got %+v, want one row, hop 1 at 100%% loss", hops)
+	}
+}
