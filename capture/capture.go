@@ -136,26 +136,25 @@ type goneError struct {
 func (e *goneError) Error() string { return e.msg }
 func (e *goneError) Unwrap() error { return e.kind }
 
+// linkTypeNames holds the name and description tcpdump prints for each
+// link type it may meet here.
+var linkTypeNames = map[layers.LinkType][2]string{
+	layers.LinkTypeEthernet:  {"EN10MB", "Ethernet"},
+	layers.LinkTypeLinuxSLL:  {"LINUX_SLL", "Linux cooked v1"},
+	layers.LinkTypeLinuxSLL2: {"LINUX_SLL2", "Linux cooked v2"},
+	layers.LinkTypeRaw:       {"RAW", "Raw IP"},
+	12:                       {"RAW", "Raw IP"}, // DLT_RAW, which some files carry for LINKTYPE_RAW
+	layers.LinkTypeIPv4:      {"IPV4", "Raw IPv4"},
+	layers.LinkTypeIPv6:      {"IPV6", "Raw IPv6"},
+	layers.LinkTypeNull:      {"NULL", "BSD loopback"},
+	layers.LinkTypeLoop:      {"LOOP", "OpenBSD loopback"},
+}
+
 // LinkTypeName returns the name and description tcpdump prints for a link
 // type ("EN10MB", "Ethernet").
 func LinkTypeName(lt layers.LinkType) (name, desc string) {
-	switch lt {
-	case layers.LinkTypeEthernet:
-		return "EN10MB", "Ethernet"
-	case layers.LinkTypeLinuxSLL:
-		return "LINUX_SLL", "Linux cooked v1"
-	case layers.LinkTypeLinuxSLL2:
-		return "LINUX_SLL2", "Linux cooked v2"
-	case layers.LinkTypeRaw, 12:
-		return "RAW", "Raw IP"
-	case layers.LinkTypeIPv4:
-		return "IPV4", "Raw IPv4"
-	case layers.LinkTypeIPv6:
-		return "IPV6", "Raw IPv6"
-	case layers.LinkTypeNull:
-		return "NULL", "BSD loopback"
-	case layers.LinkTypeLoop:
-		return "LOOP", "OpenBSD loopback"
+	if n, ok := linkTypeNames[lt]; ok {
+		return n[0], n[1]
 	}
 	return lt.String(), lt.String()
 }

@@ -62,11 +62,7 @@ func (p *Printer) dns(b []byte, length int, mdns bool) {
 		if flags&0x0020 != 0 {
 			p.c('$')
 		}
-		if qd != 1 {
-			p.s(" [")
-			p.i(qd)
-			p.s("q]")
-		}
+		p.dnsCount(qd, 1, "q]")
 		cp := 12
 		for i := 0; i < qd; i++ {
 			if i != 0 {
@@ -134,38 +130,14 @@ func (p *Printer) dns(b []byte, length int, mdns bool) {
 			p.c(']')
 		}
 		if opcode == 1 {
-			if qd != 0 {
-				p.s(" [")
-				p.i(qd)
-				p.s("q]")
-			}
-			if an != 1 {
-				p.s(" [")
-				p.i(an)
-				p.s("a]")
-			}
+			p.dnsCount(qd, 0, "q]")
+			p.dnsCount(an, 1, "a]")
 		} else {
-			if an != 0 {
-				p.s(" [")
-				p.i(an)
-				p.s("a]")
-			}
-			if qd != 1 {
-				p.s(" [")
-				p.i(qd)
-				p.s("q]")
-			}
+			p.dnsCount(an, 0, "a]")
+			p.dnsCount(qd, 1, "q]")
 		}
-		if ns != 0 {
-			p.s(" [")
-			p.i(ns)
-			p.s("n]")
-		}
-		if ar != 0 {
-			p.s(" [")
-			p.i(ar)
-			p.s("au]")
-		}
+		p.dnsCount(ns, 0, "n]")
+		p.dnsCount(ar, 0, "au]")
 		cp := 12
 		for i := 0; i < qd; i++ {
 			if i > 0 && cp >= len(b) {
@@ -194,6 +166,16 @@ func (p *Printer) dns(b []byte, length int, mdns bool) {
 	p.s(" (")
 	p.i(length)
 	p.c(')')
+}
+
+// dnsCount prints a section's count as " [Nq]" when it is not the
+// usual one.
+func (p *Printer) dnsCount(n, usual int, tag string) {
+	if n != usual {
+		p.s(" [")
+		p.i(n)
+		p.s(tag)
+	}
 }
 
 // dnsExtRcode finds the EDNS OPT record's upper rcode bits, as tcpdump

@@ -176,7 +176,7 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 			return
 		}
 	case 143:
-		if !p.mld2Report(b, length) {
+		if !p.groupReport(b, length, mld2Report) {
 			return
 		}
 	case 141, 142, 145, 147:
@@ -444,75 +444,6 @@ func (p *Printer) mld1(b []byte) bool {
 	p.u(uint64(be16(b[4:])))
 	p.s(" addr: ")
 	p.ip6(b[8:])
-	return true
-}
-
-var mld2RecordTypes = [...]string{1: "is_in", 2: "is_ex", 3: "to_in", 4: "to_ex", 5: "allow", 6: "block"}
-
-// mld2Report reports false when it ended in a truncation mark.
-func (p *Printer) mld2Report(b []byte, length int) bool {
-	if length < 8 {
-		p.s(" [invalid len ")
-		p.i(length)
-		p.c(']')
-		return true
-	}
-	if len(b) < 8 {
-		p.trunc("icmp6")
-		return false
-	}
-	n := int(be16(b[6:]))
-	p.s(", ")
-	p.i(n)
-	p.s(" group record(s)")
-	if p.opts.Verbose == 0 {
-		return true
-	}
-	g := 8
-	for i := 0; i < n; i++ {
-		if length < g+20 {
-			p.s(" [invalid number of groups]")
-			return true
-		}
-		if len(b) < g+20 {
-			p.trunc("icmp6")
-			return false
-		}
-		p.s(" [gaddr ")
-		p.ip6(b[g+4:])
-		p.c(' ')
-		if t := b[g]; int(t) < len(mld2RecordTypes) && mld2RecordTypes[t] != "" {
-			p.s(mld2RecordTypes[t])
-		} else {
-			p.s(" [v2-report-#")
-			p.u(uint64(t))
-			p.c(']')
-		}
-		srcs := int(be16(b[g+2:]))
-		if length < g+20+16*srcs {
-			p.s(" [invalid number of sources ")
-			p.i(srcs)
-			p.c(']')
-			return true
-		}
-		if p.opts.Verbose == 1 {
-			p.s(", ")
-			p.i(srcs)
-			p.s(" source(s)]")
-		} else {
-			p.s(" {")
-			for j := 0; j < srcs; j++ {
-				if len(b) < g+20+16*(j+1) {
-					p.trunc("icmp6")
-					return false
-				}
-				p.c(' ')
-				p.ip6(b[g+20+16*j:])
-			}
-			p.s(" }]")
-		}
-		g += 20 + 16*srcs
-	}
 	return true
 }
 

@@ -388,6 +388,27 @@ func (p *Printer) ipv6(b []byte, length int) {
 	}
 }
 
+// ip6OptSize checks a fixed-size option of size bytes (type and length
+// included), n by its length field, with left bytes left in the header;
+// false after printing why, as tcpdump's ip6_opt_print.
+func (p *Printer) ip6OptSize(name string, left, n, size int, lenField byte) bool {
+	if left < size {
+		p.s("(")
+		p.s(name)
+		p.s(": trunc)")
+		return false
+	}
+	if n != size {
+		p.s("(")
+		p.s(name)
+		p.s(": invalid len ")
+		p.u(uint64(lenField))
+		p.c(')')
+		return false
+	}
+	return true
+}
+
 // ip6Options processes hop-by-hop and destination options as tcpdump's
 // ip6_opt_process: -v prints them, malformed ones print always; false
 // means the header is malformed and the line ends in a truncation mark.
@@ -424,14 +445,7 @@ func (p *Printer) ip6Options(b []byte) bool {
 				p.s("(padn)")
 			}
 		case 5:
-			if left < 4 {
-				p.s("(rtalert: trunc)")
-				return false
-			}
-			if n != 4 {
-				p.s("(rtalert: invalid len ")
-				p.u(uint64(b[i+1]))
-				p.c(')')
+			if !p.ip6OptSize("rtalert", left, n, 4, b[i+1]) {
 				return false
 			}
 			if v {
@@ -440,14 +454,7 @@ func (p *Printer) ip6Options(b []byte) bool {
 				p.s(") ")
 			}
 		case 0xc2:
-			if left < 6 {
-				p.s("(jumbo: trunc)")
-				return false
-			}
-			if n != 6 {
-				p.s("(jumbo: invalid len ")
-				p.u(uint64(b[i+1]))
-				p.c(')')
+			if !p.ip6OptSize("jumbo", left, n, 6, b[i+1]) {
 				return false
 			}
 			if v {

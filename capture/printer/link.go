@@ -251,40 +251,18 @@ func (p *Printer) sll(data []byte, length int) int {
 		return len(data)
 	}
 	h := &d.sll
-	typ := uint16(h.EthernetType)
-	header := func() {
+	addr := h.Addr
+	if badAddr {
+		addr = nil
+	}
+	return p.cooked(data, 16, length, uint16(h.EthernetType), addr, func() {
 		name := sllType(uint16(h.PacketType))
 		for i := len(name); i < 3; i++ {
 			p.c(' ')
 		}
 		p.s(name)
 		p.c(' ')
-		if len(h.Addr) == 6 && !badAddr { // tcpdump assumes 6 means Ethernet
-			p.mac(h.Addr)
-			p.c(' ')
-		}
-		if p.opts.Quiet {
-			return
-		}
-		p.ethertype(typ)
-		p.s(", length ")
-		p.u(uint64(length))
-		p.s(": ")
-	}
-	if typ <= 1500 {
-		// Novell 802.3, 802.2 LLC, CAN...: tcpdump's decoders, not ours.
-		return 16
-	}
-	if p.opts.LinkHeader {
-		header()
-	}
-	if !p.ethertypeBody(typ, data[16:], length-16) {
-		if !p.opts.LinkHeader {
-			header()
-		}
-		p.defaultPrint(data[16:])
-	}
-	return 16
+	})
 }
 
 func (p *Printer) sll2(data []byte, length int, ifname string) int {
@@ -311,13 +289,26 @@ func (p *Printer) sll2(data []byte, length int, ifname string) int {
 	p.c(' ')
 	p.padded(sllType(uint16(h.PacketType)), 3)
 	p.c(' ')
-	typ := be16(data[0:2])
-	header := func() {
+	addr := h.Addr
+	if badAddr {
+		addr = nil
+	}
+	return p.cooked(data, 20, length, be16(data[0:2]), addr, func() {
 		p.s("ifindex ")
 		p.u(uint64(h.InterfaceIndex))
 		p.c(' ')
-		if len(h.Addr) == 6 && !badAddr {
-			p.mac(h.Addr)
+	})
+}
+
+// cooked prints what SLL and SLL2 share after their own fields: with -e,
+// or when the payload is not decoded, a header that lead begins and that
+// goes on with the link-layer address and the protocol; then the payload
+// after the hlen-byte header.
+func (p *Printer) cooked(data []byte, hlen, length int, typ uint16, addr []byte, lead func()) int {
+	header := func() {
+		lead()
+		if len(addr) == 6 { // tcpdump assumes 6 means Ethernet
+			p.mac(addr)
 			p.c(' ')
 		}
 		if p.opts.Quiet {
@@ -329,18 +320,19 @@ func (p *Printer) sll2(data []byte, length int, ifname string) int {
 		p.s(": ")
 	}
 	if typ <= 1500 {
-		return 20
+		// Novell 802.3, 802.2 LLC, CAN...: tcpdump's decoders, not ours.
+		return hlen
 	}
 	if p.opts.LinkHeader {
 		header()
 	}
-	if !p.ethertypeBody(typ, data[20:], length-20) {
+	if !p.ethertypeBody(typ, data[hlen:], length-hlen) {
 		if !p.opts.LinkHeader {
 			header()
 		}
-		p.defaultPrint(data[20:])
+		p.defaultPrint(data[hlen:])
 	}
-	return 20
+	return hlen
 }
 
 func (p *Printer) interfaceName(index int) string {

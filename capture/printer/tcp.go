@@ -39,6 +39,10 @@ var tcpOptNames = [256]string{
 	28: "uto", 29: "tcp-ao", 30: "mptcp", 34: "tfo", 254: "exp",
 }
 
+// tcpNumberLen is the size of the number an option holds, for those
+// printed as one number.
+var tcpNumberLen = [256]int{2: 2, 3: 1, 6: 4, 7: 4, 11: 4, 12: 4, 13: 4}
+
 // hostPort appends "addr.port" for the current IP header.
 func (p *Printer) hostPort(addr []byte, port uint16) {
 	if p.ipc.v == 6 {
@@ -260,20 +264,19 @@ func (p *Printer) tcpOptions(b []byte, hlen int, rev bool, thseq, thack uint32) 
 			return true
 		}
 		switch opt {
-		case 2:
-			datalen = 2
-			if !need(2) {
+		case 2, 3, 6, 7, 11, 12, 13:
+			// MSS, window scale, RFC 1072 echo and RFC 1644 connection
+			// counts: one number of the option's fixed size.
+			datalen = tcpNumberLen[opt]
+			if !need(datalen) {
 				return false
 			}
 			p.c(' ')
-			p.u(uint64(be16(b)))
-		case 3:
-			datalen = 1
-			if !need(1) {
-				return false
+			var v uint64
+			for _, c := range b[:datalen] {
+				v = v<<8 | uint64(c)
 			}
-			p.c(' ')
-			p.u(uint64(b[0]))
+			p.u(v)
 		case 5:
 			datalen = n - 1
 			if datalen%8 != 0 {
@@ -301,14 +304,6 @@ func (p *Printer) tcpOptions(b []byte, hlen int, rev bool, thseq, thack uint32) 
 				p.u(uint64(e))
 				p.c('}')
 			}
-		case 6, 7, 11, 12, 13:
-			// RFC 1072 echo and RFC 1644 connection counts: one number.
-			datalen = 4
-			if !need(4) {
-				return false
-			}
-			p.c(' ')
-			p.u(uint64(be32(b)))
 		case 8:
 			datalen = 8
 			if !need(8) {

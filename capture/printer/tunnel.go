@@ -178,8 +178,6 @@ func (p *Printer) gre(b []byte, length int) {
 // etherAt prints an Ethernet frame carried inside another packet.
 func (p *Printer) etherAt(b []byte, length int) { p.ether(b, length) }
 
-var igmpV3Types = [...]string{1: "is_in", 2: "is_ex", 3: "to_in", 4: "to_ex", 5: "allow", 6: "block"}
-
 func (p *Printer) igmp(b []byte, length int) {
 	if p.opts.Quiet {
 		p.s("igmp")
@@ -255,7 +253,7 @@ func (p *Printer) igmp(b []byte, length int) {
 		}
 	case 0x22:
 		p.s("igmp v3 report")
-		if !p.igmpV3Report(b, length) {
+		if !p.groupReport(b, length, igmpV3Report) {
 			return
 		}
 	default:
@@ -269,72 +267,6 @@ func (p *Printer) igmp(b []byte, length int) {
 			p.c('!')
 		}
 	}
-}
-
-func (p *Printer) igmpV3Report(b []byte, length int) bool {
-	if length < 8 {
-		p.s(" [invalid len ")
-		p.i(length)
-		p.c(']')
-		return true
-	}
-	if len(b) < 8 {
-		p.trunc("igmp")
-		return false
-	}
-	n := int(be16(b[6:]))
-	p.s(", ")
-	p.i(n)
-	p.s(" group record(s)")
-	if p.opts.Verbose == 0 {
-		return true
-	}
-	g := 8
-	for i := 0; i < n; i++ {
-		if length < g+8 {
-			p.s(" [invalid number of groups]")
-			return true
-		}
-		if len(b) < g+8 {
-			p.trunc("igmp")
-			return false
-		}
-		p.s(" [gaddr ")
-		p.ip4(b[g+4:])
-		p.c(' ')
-		if t := b[g]; int(t) < len(igmpV3Types) && igmpV3Types[t] != "" {
-			p.s(igmpV3Types[t])
-		} else {
-			p.s(" [v3-report-#")
-			p.u(uint64(t))
-			p.c(']')
-		}
-		srcs := int(be16(b[g+2:]))
-		if length < g+8+4*srcs {
-			p.s(" [invalid number of sources ")
-			p.i(srcs)
-			p.c(']')
-			return true
-		}
-		if p.opts.Verbose == 1 {
-			p.s(", ")
-			p.i(srcs)
-			p.s(" source(s)]")
-		} else {
-			p.s(" {")
-			for j := 0; j < srcs; j++ {
-				if len(b) < g+8+4*(j+1) {
-					p.trunc("igmp")
-					return false
-				}
-				p.c(' ')
-				p.ip4(b[g+8+4*j:])
-			}
-			p.s(" }]")
-		}
-		g += 8 + 4*srcs
-	}
-	return true
 }
 
 func (p *Printer) igmpV3Query(b []byte, length int) bool {
