@@ -86,7 +86,15 @@ func (g exprGen) arith(depth int) string {
 	case r < 0.9:
 		return "-" + g.arith(depth+1)
 	}
-	return g.arith(depth+1) + g.pick(" + ", " - ", " * ", " & ", " | ", " ^ ", " << ", " >> ", " % ", " / ") + g.arith(depth+1)
+	op := g.pick(" + ", " - ", " * ", " & ", " | ", " ^ ", " << ", " >> ", " % ", " / ")
+	if strings.ContainsAny(op, "<>%/") {
+		// libpcap's optimizer sometimes refuses a division or shift by a
+		// packet value ("division by zero", "shift by more than 31 bits")
+		// on paths it wrongly takes as constant; nsdiag compiles those, so
+		// the generator divides and shifts by constants only.
+		return g.arith(depth+1) + op + g.pick("1", "2", "3", "4", "7", "16")
+	}
+	return g.arith(depth+1) + op + g.arith(depth+1)
 }
 
 func (g exprGen) expr(depth int) string {
