@@ -199,7 +199,7 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 			p.s("\n\thop limit ")
 			p.u(uint64(b[4]))
 			p.s(", Flags [")
-			p.raFlags(b[5])
+			p.bits(uint32(b[5]), raFlags)
 			p.s("], pref ")
 			p.s([...]string{"medium", "high", "rsv", "low"}[b[5]>>3&3])
 			p.s(", router lifetime ")
@@ -228,20 +228,7 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 		p.ip6(b[8:])
 		if p.opts.Verbose > 0 {
 			p.s(", Flags [")
-			sep := ""
-			for _, f := range []struct {
-				bit  byte
-				name string
-			}{{0x80, "router"}, {0x40, "solicited"}, {0x20, "override"}} {
-				if b[4]&f.bit != 0 {
-					p.s(sep)
-					p.s(f.name)
-					sep = ", "
-				}
-			}
-			if sep == "" {
-				p.s("none")
-			}
+			p.bits(uint32(b[4]), naFlags)
 			p.c(']')
 			p.ndOptions(b[24:], length-24)
 		}
@@ -267,23 +254,6 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 	if p.opts.Verbose == 0 {
 		p.s(", length ")
 		p.i(length)
-	}
-}
-
-func (p *Printer) raFlags(f byte) {
-	sep := ""
-	for _, fl := range []struct {
-		bit  byte
-		name string
-	}{{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}} {
-		if f&fl.bit != 0 {
-			p.s(sep)
-			p.s(fl.name)
-			sep = ", "
-		}
-	}
-	if sep == "" {
-		p.s("none")
 	}
 }
 
@@ -342,20 +312,7 @@ func (p *Printer) ndOption(typ byte, o []byte) bool {
 		p.c('/')
 		p.u(uint64(o[2]))
 		p.s(", Flags [")
-		sep := ""
-		for _, f := range []struct {
-			bit  byte
-			name string
-		}{{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}} {
-			if o[3]&f.bit != 0 {
-				p.s(sep)
-				p.s(f.name)
-				sep = ", "
-			}
-		}
-		if sep == "" {
-			p.s("none")
-		}
+		p.bits(uint32(o[3]), prefixFlags)
 		p.s("], valid time ")
 		p.ndLifetime(be32(o[4:]))
 		p.s(", pref. time ")
@@ -489,3 +446,9 @@ func (p *Printer) mld2Query(b []byte, length int) bool {
 	p.c(']')
 	return true
 }
+
+var naFlags = []bitName{{0x80, "router"}, {0x40, "solicited"}, {0x20, "override"}}
+
+var raFlags = []bitName{{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}}
+
+var prefixFlags = []bitName{{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}}

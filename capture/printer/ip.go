@@ -142,20 +142,7 @@ func (p *Printer) ipv4Verbose(b []byte, hlen, tot int, off uint16, nh byte) bool
 	p.s(", offset ")
 	p.u(uint64(off&0x1fff) * 8)
 	p.s(", flags [")
-	sep := ""
-	for _, f := range []struct {
-		bit  uint16
-		name string
-	}{{0x2000, "+"}, {0x4000, "DF"}, {0x8000, "rsvd"}} {
-		if off&f.bit != 0 {
-			p.s(sep)
-			p.s(f.name)
-			sep = ", "
-		}
-	}
-	if sep == "" {
-		p.s("none")
-	}
+	p.bits(uint32(off), ip4FragFlags)
 	p.s("], proto ")
 	p.protoName(nh)
 	p.s(" (")
@@ -619,3 +606,5 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		p.i(length)
 	}
 }
+
+var ip4FragFlags = []bitName{{0x2000, "+"}, {0x4000, "DF"}, {0x8000, "rsvd"}}

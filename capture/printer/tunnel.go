@@ -60,10 +60,7 @@ func (p *Printer) vxlan(b []byte, length int, otv bool) {
 	p.ipc = saved
 }
 
-var greFlags = []struct {
-	bit  uint16
-	name string
-}{{0x8000, "checksum present"}, {0x4000, "routing present"}, {0x2000, "key present"}, {0x1000, "sequence# present"}, {0x0800, "source routing present"}, {0x0080, "acknowledgment present"}}
+var greFlags = []bitName{{0x8000, "checksum present"}, {0x4000, "routing present"}, {0x2000, "key present"}, {0x1000, "sequence# present"}, {0x0800, "source routing present"}, {0x0080, "acknowledgment present"}}
 
 func (p *Printer) gre(b []byte, length int) {
 	if len(b) < 2 {
@@ -87,17 +84,7 @@ func (p *Printer) gre(b []byte, length int) {
 	p.s("GREv0")
 	if p.opts.Verbose > 0 {
 		p.s(", Flags [")
-		sep := ""
-		for _, f := range greFlags {
-			if flags&f.bit != 0 {
-				p.s(sep)
-				p.s(f.name)
-				sep = ", "
-			}
-		}
-		if sep == "" {
-			p.s("none")
-		}
+		p.bits(uint32(flags), greFlags)
 		p.c(']')
 	}
 	if len(b) < 4 {

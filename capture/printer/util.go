@@ -97,3 +97,25 @@ func checksum(sum uint32, data []byte) uint32 {
 	}
 	return sum
 }
+
+// bitName names one flag bit.
+type bitName struct {
+	bit  uint32
+	name string
+}
+
+// bits appends the names of the flags set in v, comma-separated, or
+// "none", as tcpdump's bittok2str.
+func (p *Printer) bits(v uint32, names []bitName) {
+	sep := ""
+	for _, f := range names {
+		if v&f.bit != 0 {
+			p.s(sep)
+			p.s(f.name)
+			sep = ", "
+		}
+	}
+	if sep == "" {
+		p.s("none")
+	}
+}
