@@ -83,6 +83,9 @@ type Config struct {
 	// longer than the local interface's MTU is reported the same way
 	// with no responder.
 	DontFragment bool
+	// FixedPort sends every UDP probe to Port (53 by default), telling
+	// them apart by their source ports, as traceroute -U.
+	FixedPort bool
 	// Paris keeps every probe of the trace in one flow (constant
 	// addresses, ports, protocol and ICMP checksum), so that per-flow load
 	// balancers send them all down one path; probes are told apart by the
@@ -138,8 +141,11 @@ func (c Config) Defaults() Config {
 			c.Port = 80
 		case ICMP:
 			c.Port = 1
-		default:
+		case UDP:
 			c.Port = 33434
+			if c.FixedPort {
+				c.Port = 53
+			}
 		}
 	}
 	if c.FirstTTL == 0 {

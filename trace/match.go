@@ -18,7 +18,10 @@ const (
 type matcher struct {
 	method Method
 	paris  bool
-	v6     bool
+	// fixedPort: UDP probes all go to port and are told apart by their
+	// source ports (traceroute -U); sport is the first of those.
+	fixedPort bool
+	v6        bool
 	// dst is the destination traced to; port is Config.Port.
 	dst  netip.Addr
 	port uint16
@@ -69,13 +72,19 @@ func (mt *matcher) quotedID(q quoted) (uint32, bool) {
 	l := q.L4
 	switch mt.method {
 	case UDP:
-		if q.Proto != protoUDP || len(l) < 8 || binary.BigEndian.Uint16(l[0:]) != mt.sport {
+		if q.Proto != protoUDP || len(l) < 8 {
 			return 0, false
 		}
-		if mt.paris {
+		sport, dport := binary.BigEndian.Uint16(l[0:]), binary.BigEndian.Uint16(l[2:])
+		switch {
+		case mt.paris && sport == mt.sport:
 			return uint32(binary.BigEndian.Uint16(l[6:])), true
+		case mt.fixedPort && !mt.paris && dport == mt.port:
+			return uint32(sport), true
+		case !mt.paris && !mt.fixedPort && sport == mt.sport:
+			return uint32(dport), true
 		}
-		return uint32(binary.BigEndian.Uint16(l[2:])), true
+		return 0, false
 	case ICMP:
 		want := uint8(icmp4Echo)
 		if mt.v6 {
@@ -94,6 +103,41 @@ func (mt *matcher) quotedID(q quoted) (uint32, bool) {
 		return binary.BigEndian.Uint32(l[4:]), true
 	}
 	return 0, false
+}
+
+// fromUDP matches a UDP datagram read from a raw socket (an IPv4 packet,
+// or an IPv6 payload) to a probe: see udpReply.
+func (mt *matcher) fromUDP(b []byte, from netip.Addr) (answer, bool) {
+	if !mt.v6 {
+		if len(b) < 20 || b[0]>>4 != 4 || b[9] != protoUDP || len(b) < int(b[0]&0x0f)*4 {
+			return answer{}, false
+		}
+		from, b = netip.AddrFrom4([4]byte(b[12:16])), b[int(b[0]&0x0f)*4:]
+	}
+	if len(b) < 8 {
+		return answer{}, false
+	}
+	return mt.udpReply(from, binary.BigEndian.Uint16(b[0:]), binary.BigEndian.Uint16(b[2:]))
+}
+
+// udpReply matches a UDP answer from sport to dport: a service at the
+// destination answered a probe, which ends the trace there, as
+// traceroute takes any reply on a probe's socket. Paris probes share
+// their ports, so theirs cannot be told apart and are left alone.
+func (mt *matcher) udpReply(from netip.Addr, sport, dport uint16) (answer, bool) {
+	if mt.method != UDP || mt.paris || from.Unmap() != mt.dst {
+		return answer{}, false
+	}
+	a := answer{from: mt.dst, icmpType: -1, icmpCode: -1, final: true, reached: true}
+	switch {
+	case mt.fixedPort && sport == mt.port:
+		a.id = uint32(dport)
+	case !mt.fixedPort && dport == mt.sport:
+		a.id = uint32(sport)
+	default:
+		return answer{}, false
+	}
+	return a, true
 }
 
 // fromTCP matches a SYN-ACK or RST from the destination to a probe.

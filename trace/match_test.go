@@ -31,6 +31,7 @@ func TestMatcherIPv4(t *testing.T) {
 	paris := udp
 	paris.paris = true
 	icmp := matcher{method: ICMP, dst: netip.MustParseAddr(dst), port: 1, echoID: 0x4242}
+	fixed := matcher{method: UDP, fixedPort: true, dst: netip.MustParseAddr(dst), port: 53, sport: 40000}
 	tcp := matcher{method: TCP, dst: netip.MustParseAddr(dst), port: 80, sport: 40001}
 	tests := []struct {
 		name   string
@@ -50,6 +51,8 @@ func TestMatcherIPv4(t *testing.T) {
 		{"udp other destination", udp, timeExceeded(ipv4(me, "10.9.9.9", 17, udpHeader(40000, 33440, 0))), false, 0, false, "", false, false},
 		{"udp quoted tcp", udp, timeExceeded(ipv4(me, dst, 6, tcpSeg(40000, 33440, 1, 0, tcpSYNFlag))), false, 0, false, "", false, false},
 		{"udp quote cut at 4 bytes", udp, timeExceeded(ipv4(me, dst, 17, udpHeader(40000, 33440, 0)[:4])), false, 0, false, "", false, false},
+		{"-U by source port", fixed, timeExceeded(ipv4(me, dst, 17, udpHeader(40007, 53, 0))), false, 40007, true, "", false, false},
+		{"-U other port", fixed, timeExceeded(ipv4(me, dst, 17, udpHeader(40007, 54, 0))), false, 0, false, "", false, false},
 		{"paris by checksum", paris, timeExceeded(ipv4(me, dst, 17, udpHeader(40000, 33434, 77))), false, 77, true, "", false, false},
 		{"echo reply", icmp, ipv4(dst, me, 1, icmpEcho(0, 0x4242, 9)), false, 9, true, "", true, true},
 		{"echo reply to sequence 0", icmp, ipv4(dst, me, 1, icmpEcho(0, 0x4242, 0)), false, 0, false, "", false, false},
@@ -101,5 +104,37 @@ func TestMatcherIPv6(t *testing.T) {
 	tcp := matcher{method: TCP, v6: true, dst: netip.MustParseAddr(dst), port: 80, sport: 40001}
 	if a, ok := tcp.fromTCP(tcpSeg(80, 40001, 0, 8, tcpRST|tcpACK), netip.MustParseAddr(dst)); !ok || a.id != 7 || a.from != netip.MustParseAddr(dst) {
 		t.Errorf("tcp rst: %+v %v", a, ok)
+	}
+}
+
+func TestMatcherUDPReply(t *testing.T) {
+	dst, other := netip.MustParseAddr("10.0.5.2"), netip.MustParseAddr("10.0.4.2")
+	udp := matcher{method: UDP, dst: dst, port: 33434, sport: 40000}
+	fixed := matcher{method: UDP, fixedPort: true, dst: dst, port: 53, sport: 40000}
+	paris := matcher{method: UDP, paris: true, dst: dst, port: 33434, sport: 40000}
+	for _, tt := range []struct {
+		name         string
+		m            matcher
+		from         netip.Addr
+		sport, dport uint16
+		id           uint32
+		ok           bool
+	}{
+		{"reply to a probe's port", udp, dst, 33440, 40000, 33440, true},
+		{"reply to another port", udp, dst, 33440, 40001, 0, false},
+		{"reply from elsewhere", udp, other, 33440, 40000, 0, false},
+		{"-U reply to a probe's source port", fixed, dst, 53, 40007, 40007, true},
+		{"-U reply from another service", fixed, dst, 54, 40007, 0, false},
+		{"paris replies cannot be told apart", paris, dst, 33434, 40000, 0, false},
+	} {
+		a, ok := tt.m.udpReply(tt.from, tt.sport, tt.dport)
+		if ok != tt.ok || (ok && (a.id != tt.id || !a.final || !a.reached || a.from != dst)) {
+			t.Errorf("%s: got %+v %v", tt.name, a, ok)
+		}
+	}
+	// The same through a raw socket's IPv4 packet.
+	a, ok := fixed.fromUDP(ipv4("10.0.5.2", "10.0.1.1", 17, udpHeader(53, 40007, 0)), netip.Addr{})
+	if !ok || a.id != 40007 {
+		t.Errorf("raw -U reply: %+v %v", a, ok)
 	}
 }

@@ -83,7 +83,7 @@ func newSock(fd int, name string) (*sock, error) {
 // openNet opens the sockets of a trace in c.Target.
 func openNet(c Config) (_ *sockNet, err error) {
 	n := &sockNet{c: c, hold: -1, out: make(chan answer, 256), done: make(chan struct{})}
-	n.matcher = matcher{method: c.Method, paris: c.Paris, dst: probeDest(c.Dest), port: uint16(c.Port)}
+	n.matcher = matcher{method: c.Method, paris: c.Paris, fixedPort: c.FixedPort, dst: probeDest(c.Dest), port: uint16(c.Port)}
 	n.v6 = n.dst.Is6()
 	n.dstSA = sockaddr(n.dst, 0)
 	var rnd [6]byte
@@ -107,7 +107,7 @@ func openNet(c Config) (_ *sockNet, err error) {
 		}
 		switch c.Method {
 		case UDP:
-			if c.Paris {
+			if c.Paris || c.FixedPort {
 				n.probe, err = n.openRawUDP()
 			} else {
 				n.probe, err = n.openUDP()
@@ -131,10 +131,21 @@ func openNet(c Config) (_ *sockNet, err error) {
 		fillPayload(n.payload)
 	}
 	n.readers.Add(1)
-	go n.read(n.icmp, n.fromICMP)
-	if c.Method == TCP {
+	go n.read(n.icmp, withoutPort(n.fromICMP))
+	switch {
+	case c.Method == TCP:
 		n.readers.Add(1)
-		go n.read(n.probe, n.fromTCP)
+		go n.read(n.probe, withoutPort(n.fromTCP))
+	case c.Method == UDP && c.Paris:
+	case c.Method == UDP && c.FixedPort:
+		n.readers.Add(1)
+		go n.read(n.probe, withoutPort(n.fromUDP))
+	case c.Method == UDP:
+		// Read from the probes' own socket: a service's answer there.
+		n.readers.Add(1)
+		go n.read(n.probe, func(_ []byte, from netip.Addr, port int) (answer, bool) {
+			return n.udpReply(from, uint16(port), n.sport)
+		})
 	}
 	return n, nil
 }
@@ -272,6 +283,11 @@ func (n *sockNet) openUDP() (*sock, error) {
 	if err != nil {
 		return nil, os.NewSyscallError("socket", err)
 	}
+	// Services' answers to probes are read from it, timed by the kernel.
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+		unix.Close(fd)
+		return nil, os.NewSyscallError("setsockopt", err)
+	}
 	if err := n.setup(fd, true); err != nil {
 		return nil, err
 	}
@@ -285,19 +301,21 @@ func (n *sockNet) openUDP() (*sock, error) {
 	return newSock(fd, "udp")
 }
 
-// openRawUDP opens the socket of Paris UDP probes: a raw socket, because
-// the checksum is the probe's identity and must leave exactly as written;
-// through an ordinary UDP socket the kernel may leave it to offload (veth
-// and many NICs forward a partial checksum), and routers would quote a
-// value that is the same for every probe. A bound UDP socket holds the
-// source port.
+// openRawUDP opens the socket of Paris and -U UDP probes: a raw socket,
+// because a Paris probe's identity is its checksum, which must leave
+// exactly as written (through an ordinary UDP socket the kernel may leave
+// it to offload: veth and many NICs forward a partial checksum, and
+// routers would quote a value that is the same for every probe), and a
+// -U probe's is its own source port. A bound UDP socket holds the
+// (first) source port. The raw socket also reads the UDP answers of -U
+// probes.
 func (n *sockNet) openRawUDP() (*sock, error) {
 	hold, err := n.openUDP()
 	if err != nil {
 		return nil, err
 	}
 	n.holdUDP = hold
-	return n.rawUDP()
+	return n.rawUDP(n.c.FixedPort && !n.c.Paris)
 }
 
 // portZero is the raw UDP socket that sends probes to port 0, opened in
@@ -307,7 +325,7 @@ func (n *sockNet) portZero() (*sock, error) {
 		return n.zero, nil
 	}
 	err := nsexec.Do(n.c.Target, func() (err error) {
-		n.zero, err = n.rawUDP()
+		n.zero, err = n.rawUDP(false)
 		return err
 	})
 	if err != nil {
@@ -316,14 +334,23 @@ func (n *sockNet) portZero() (*sock, error) {
 	return n.zero, nil
 }
 
-// rawUDP opens a raw UDP socket for sending probes.
-func (n *sockNet) rawUDP() (*sock, error) {
+// rawUDP opens a raw UDP socket for sending probes, and reading answers
+// if reads.
+func (n *sockNet) rawUDP(reads bool) (*sock, error) {
 	fd, err := unix.Socket(n.family(), unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_UDP)
 	if err != nil {
 		return nil, os.NewSyscallError("socket", err)
 	}
-	// It is never read: keep what it queues small.
-	unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 0)
+	if reads {
+		err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1)
+	} else {
+		// It is never read: keep what it queues small.
+		err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 0)
+	}
+	if err != nil {
+		unix.Close(fd)
+		return nil, os.NewSyscallError("setsockopt", err)
+	}
 	if err := n.setup(fd, true); err != nil {
 		return nil, err
 	}
@@ -380,6 +407,13 @@ func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 			steerUDPChecksum(n.src, dst, n.sport, dport, b, want)
 			b = udpDatagram(n.sport, dport, want, b)
 			id = uint32(want)
+		} else if n.c.FixedPort {
+			// Source ports from the one held, one more per probe,
+			// wrapping within 1024-65535.
+			sport := uint16(1024 + (uint32(n.sport)-1024+seq)%(65536-1024))
+			b = udpDatagram(sport, dport, 0, b)
+			binary.BigEndian.PutUint16(b[6:], udpChecksum(n.src, dst, b))
+			id = uint32(sport)
 		} else {
 			dport += uint16(seq)
 			id = uint32(dport)
@@ -468,7 +502,7 @@ func (n *sockNet) answers() <-chan answer { return n.out }
 
 // read reads packets from s until it is closed and hands those that match
 // to the scheduler.
-func (n *sockNet) read(s *sock, match func(b []byte, from netip.Addr) (answer, bool)) {
+func (n *sockNet) read(s *sock, match func(b []byte, from netip.Addr, port int) (answer, bool)) {
 	defer n.readers.Done()
 	buf := make([]byte, 65536)
 	oob := make([]byte, 256)
@@ -487,8 +521,8 @@ func (n *sockNet) read(s *sock, match func(b []byte, from netip.Addr) (answer, b
 			continue
 		}
 		at := rxTime(oob[:noob])
-		src, _ := addrPort(from)
-		a, ok := match(buf[:nb], src)
+		src, port := addrPort(from)
+		a, ok := match(buf[:nb], src, port)
 		if !ok {
 			continue
 		}
@@ -499,6 +533,12 @@ func (n *sockNet) read(s *sock, match func(b []byte, from netip.Addr) (answer, b
 			return
 		}
 	}
+}
+
+// withoutPort adapts a matcher of packets whose ports are their own to
+// read.
+func withoutPort(m func(b []byte, from netip.Addr) (answer, bool)) func([]byte, netip.Addr, int) (answer, bool) {
+	return func(b []byte, from netip.Addr, _ int) (answer, bool) { return m(b, from) }
 }
 
 // rxTime is the kernel's receive timestamp, or now when there is none.

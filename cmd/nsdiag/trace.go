@@ -177,9 +177,9 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	case c.Bool("tcp"):
 		a.cfg.Method = trace.TCP
 	case c.Bool("udp"):
-		// traceroute -U: a constant destination port; the probes are told
-		// apart by checksum, as in Paris mode.
-		a.cfg.Paris = true
+		// traceroute -U: one destination port (53), probes told apart by
+		// their source ports.
+		a.cfg.FixedPort = true
 	}
 	a.cfg.FirstTTL = c.Int("first")
 	a.cfg.MaxTTL = c.Int("max-hops")
@@ -188,10 +188,7 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	if c.IsSet("port") {
 		a.cfg.Port = c.Int("port")
 	}
-	if c.Bool("udp") && a.cfg.Port == 0 {
-		a.cfg.Port = 53
-	}
-	a.cfg.Paris = a.cfg.Paris || c.Bool("paris")
+	a.cfg.Paris = c.Bool("paris")
 	if s := c.String("source"); s != "" {
 		src, err := netip.ParseAddr(s)
 		if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -63,6 +64,7 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 		{"-s", c.Addr4[0], c.Dest4()}, {"-i", c.Right[0], "-T", c.Dest6()}, {"-e", c.Dest4()},
 		{c.Dest4(), "0"}, {"-I", c.Dest6(), "0"}, {"0.0.0.0"}, {"-I", "::"},
 		{"-p", "65535", c.Dest4()}, {"-I", "-p", "65535", c.Dest6()}, {"-T", "-p", "65616", c.Dest4()},
+		{"-U", c.Dest4(), "28"}, {"-U", c.Dest6(), "0"},
 	}
 	for _, args := range cases {
 		// HERE and NEAR of 100: the defaults, 3 and 10 times a round trip
@@ -73,6 +75,18 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 		got := maskTimes(ok(t, append([]string{"trace", "-n", h1}, args...)...))
 		if got != want {
 			t.Errorf("nsdiag trace %v:\n%s\ntraceroute -n %v:\n%s", args, got, args, want)
+		}
+	}
+	// A service answering at the destination ends the trace there, with
+	// -U and with the default ports alike.
+	udpService(t, c.H2(), "udp4", c.Dest4()+":53")
+	udpService(t, c.H2(), "udp6", "["+c.Dest6()+"]:33435")
+	for _, args := range [][]string{{"-U", c.Dest4()}, {"-q", "1", "-p", "53", c.Dest4()}, {c.Dest6()}} {
+		args = append([]string{"-w", "5,100,100", "-m", "7"}, args...)
+		want := maskTimes(peerTraceroute(t, c.H1(), args...))
+		got := maskTimes(ok(t, append([]string{"trace", "-n", h1}, args...)...))
+		if got != want || strings.Contains(got, "\n 6 ") {
+			t.Errorf("UDP service, nsdiag trace %v:\n%s\ntraceroute -n %v:\n%s", args, got, args, want)
 		}
 	}
 	// A router that drops its own Time Exceeded shows as "* * *" and the
@@ -127,6 +141,31 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 			t.Errorf("nsdiag trace %v:\n%s\ntraceroute -n %v:\n%s", args, got, args, want)
 		}
 	}
+}
+
+// udpService answers every datagram to addr in ns with one byte, until
+// the test ends.
+func udpService(t *testing.T, ns nsexec.Target, network, addr string) {
+	t.Helper()
+	var pc net.PacketConn
+	err := nsexec.Do(ns, func() (err error) {
+		pc, err = net.ListenPacket(network, addr)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("UDP service on %s: %v", addr, err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	go func() {
+		buf := make([]byte, 65536)
+		for {
+			_, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			pc.WriteTo([]byte{'x'}, from)
+		}
+	}()
 }
 
 func TestTraceReportAndJSON(t *testing.T) {
