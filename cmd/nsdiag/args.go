@@ -34,6 +34,10 @@ func permuteArgs(args []string, cmds []*cli.Command) []string {
 	rest := args[start:]
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
+		if name, value, ok := attachedValue(a, takesValue); ok {
+			opts = append(opts, name, value)
+			continue
+		}
 		switch {
 		case a == "--":
 			positional = append(positional, rest[i:]...)
@@ -55,6 +59,23 @@ func permuteArgs(args []string, cmds []*cli.Command) []string {
 	out := append([]string{}, args[:start]...)
 	out = append(out, opts...)
 	return append(out, positional...)
+}
+
+// attachedValue splits a one-letter option and its value written as one
+// word, as getopt reads them ("-c1", "-s0", "-iany"), when the word is not
+// itself an option's name. A letter repeated ("-nn") is left alone: it is
+// the peers' habit that the -n check answers with a hint.
+func attachedValue(a string, takesValue map[string]bool) (name, value string, ok bool) {
+	if len(a) < 3 || a[0] != '-' || a[1] == '-' || a[2] == '=' {
+		return "", "", false
+	}
+	if _, known := takesValue[a[1:]]; known || !takesValue[a[1:2]] {
+		return "", "", false
+	}
+	if strings.Trim(a[2:], a[1:2]) == "" {
+		return "", "", false
+	}
+	return a[:2], a[2:], true
 }
 
 // verbatim marks commands whose arguments are another command line (exec):

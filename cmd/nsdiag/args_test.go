@@ -23,6 +23,11 @@ func TestPermuteArgs(t *testing.T) {
 		{"nsdiag ping a -- -c 3", "nsdiag ping a -- -c 3"},
 		{"nsdiag ns add x -n y", "nsdiag ns add -n y x"},
 		{"nsdiag frob -x", "nsdiag frob -x"},
+		{"nsdiag ping host -c3 -q", "nsdiag ping -c 3 -q host"},
+		{"nsdiag ping -nns1 host", "nsdiag ping -n ns1 host"},
+		{"nsdiag ping -nn host", "nsdiag ping -nn host"},
+		{"nsdiag ping -netns ns1 host", "nsdiag ping -netns ns1 host"},
+		{"nsdiag ping -q4 host", "nsdiag ping -q4 host"},
 		{"nsdiag", "nsdiag"},
 	}
 	for _, c := range cases {
