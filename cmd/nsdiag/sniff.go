@@ -46,6 +46,10 @@ func init() {
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per packet instead of a line"},
 		}, privilegeFlags...),
 		Action: runSniff,
+		// tcpdump exits 1 for every bad command line, not 2.
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return exitWith(1, fmt.Errorf("%v; see %s --help", err, commandPath(c)))
+		},
 	})
 }
 
@@ -205,7 +209,7 @@ func linkTypeByName(name string) (layers.LinkType, bool) {
 func runSniff(c *cli.Context) error {
 	a, err := parseSniffArgs(c)
 	if err != nil {
-		return exitWith(2, err)
+		return exitWith(1, err) // as tcpdump for a bad count, snaplen or direction
 	}
 	if a.read != "" {
 		return sniffFile(c, a)

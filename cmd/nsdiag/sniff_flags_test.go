@@ -111,6 +111,7 @@ func TestSniffReadFlags(t *testing.T) {
 		{"-tt", "udp dst port 6001 or udp dst port 6003"},
 		{"-c", "2", "-ttttt"},
 		{"-e", "-v", "udp"},
+		{"-c2", "-tt"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			got, err := exec.Command(bin, append([]string{"sniff", "-r", file}, args...)...).Output()
@@ -147,6 +148,15 @@ func TestSniffReadFlags(t *testing.T) {
 	cmd.Stderr = &errb
 	if err := cmd.Run(); err == nil || cmd.ProcessState.ExitCode() != 1 || !strings.HasPrefix(errb.String(), "nsdiag: ") {
 		t.Errorf("bad filter: %v, stderr %q", err, errb.String())
+	}
+	// So is every bad command line, and values attach as getopt reads them.
+	for _, args := range [][]string{{"-c", "0"}, {"-s", "-1"}, {"-Q", "sideways"}, {"-c", "abc"}, {"--frob"}, {"-Qsideways"}} {
+		cmd := exec.Command(bin, append([]string{"sniff", "-r", file}, args...)...)
+		errb.Reset()
+		cmd.Stderr = &errb
+		if err := cmd.Run(); err == nil || cmd.ProcessState.ExitCode() != 1 || strings.Count(errb.String(), "\n") != 1 {
+			t.Errorf("%q: %v, stderr %q; want exit status 1 and one line", args, err, errb.String())
+		}
 	}
 }
 
