@@ -85,6 +85,9 @@ func runTrace(c *cli.Context) error {
 		return exitWith(2, err)
 	}
 	a.cfg.Dest = dest
+	if src := a.cfg.Source; src.IsValid() && src.Unmap().Is4() != dest.Unmap().Is4() {
+		return exitWith(2, fmt.Errorf("IP version mismatch in addresses specified: -s %s and %s are of different families", src, dest))
+	}
 	if a.report {
 		a.cfg.Queries = 1 // mtr sends one probe per hop per cycle
 	}
