@@ -200,6 +200,8 @@ func sllCorpus(t testing.TB, v2 bool) []rec {
 	src = append(src, arpCorpus(t)[:3]...)
 	src = append(src, dnsCorpus(t)[:2]...)
 	src = append(src, otherCorpus(t)[:2]...)
+	// Tags the kernel left in the payload, as -i any shows a VLAN's parent.
+	src = append(src, vlanCorpus(t)...)
 	return sllFrame(t, v2, src)
 }
 

@@ -305,6 +305,7 @@ func (p *Printer) sll2(data []byte, length int, ifname string) int {
 // goes on with the link-layer address and the protocol; then the payload
 // after the hlen-byte header.
 func (p *Printer) cooked(data []byte, hlen, length int, typ uint16, addr []byte, lead func()) int {
+	proto := typ
 	header := func() {
 		lead()
 		if len(addr) == 6 { // tcpdump assumes 6 means Ethernet
@@ -314,9 +315,9 @@ func (p *Printer) cooked(data []byte, hlen, length int, typ uint16, addr []byte,
 		if p.opts.Quiet {
 			return
 		}
-		p.ethertype(typ)
+		p.ethertype(proto)
 		p.s(", length ")
-		p.u(uint64(length))
+		p.u(uint64(length)) // less the VLAN tags, as tcpdump
 		p.s(": ")
 	}
 	if typ <= 1500 {
@@ -326,11 +327,47 @@ func (p *Printer) cooked(data []byte, hlen, length int, typ uint16, addr []byte,
 	if p.opts.LinkHeader {
 		header()
 	}
-	if !p.ethertypeBody(typ, data[hlen:], length-hlen) {
+	body, wire := data[hlen:], length-hlen
+	// A VLAN tag the kernel left in the payload: tcpdump names the tag
+	// (with -e) and the type inside, then goes on with that type.
+	for typ == 0x8100 {
+		if len(body) < 4 || wire < 4 {
+			p.trunc("vlan")
+			return hlen + min(len(body), max(wire, 0))
+		}
+		if p.opts.LinkHeader {
+			tci := be16(body)
+			p.s("vlan ")
+			p.u(uint64(tci & 0xfff))
+			p.s(", p ")
+			p.u(uint64(tci >> 13))
+			if tci&0x1000 != 0 {
+				p.s(", DEI")
+			}
+			p.s(", ")
+		}
+		if typ = be16(body[2:]); typ <= 1500 {
+			typ = 4 // LINUX_SLL_P_802_2: an LLC frame
+		}
+		if !p.opts.Quiet {
+			p.s("ethertype ")
+			if name, ok := tok(ethertypeNames, uint32(typ)); ok {
+				p.s(name)
+			} else {
+				p.s("Unknown")
+			}
+			p.s(", ")
+		}
+		body, wire, hlen, length = body[4:], wire-4, hlen+4, length-4
+	}
+	if typ <= 1500 {
+		return hlen
+	}
+	if !p.ethertypeBody(typ, body, wire) {
 		if !p.opts.LinkHeader {
 			header()
 		}
-		p.defaultPrint(data[hlen:])
+		p.defaultPrint(body)
 	}
 	return hlen
 }
