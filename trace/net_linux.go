@@ -241,6 +241,9 @@ func (n *sockNet) setup(fd int, sends bool) error {
 	return err
 }
 
+// icmpRcvBuf is the receive buffer of the ICMP socket.
+const icmpRcvBuf = 4 << 20
+
 func (n *sockNet) openICMP() (*sock, error) {
 	proto := unix.IPPROTO_ICMP
 	if n.v6 {
@@ -271,6 +274,14 @@ func (n *sockNet) openICMP() (*sock, error) {
 	if err != nil {
 		unix.Close(fd)
 		return nil, os.NewSyscallError("setsockopt", err)
+	}
+	// IPv6 routers answer every fragment of a long probe, not only the
+	// first as IPv4's do: 16 probes of 65000 bytes bring some 700 Time
+	// Exceeded at once, which overflow a default buffer and lose the
+	// answers that matter (traceroute's per-probe sockets only see the
+	// first fragment's). Room for them, beyond rmem_max when allowed.
+	if unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, icmpRcvBuf) != nil {
+		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, icmpRcvBuf)
 	}
 	if err := n.setup(fd, n.c.Method == ICMP); err != nil {
 		return nil, err
