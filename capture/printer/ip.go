@@ -573,6 +573,8 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		p.ipc = saved
 	case 47:
 		p.gre(b, length)
+	case 132:
+		p.sctp(b, length)
 	case 50:
 		if len(b) < 4 {
 			p.trunc("esp")

@@ -1,0 +1,93 @@
+package printer
+
+import (
+	"encoding/binary"
+	"testing"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// sctpChunk builds one chunk: type, flags, the body, padded to 4 bytes.
+func sctpChunk(typ, flags byte, body ...byte) []byte {
+	c := []byte{typ, flags, 0, 0}
+	binary.BigEndian.PutUint16(c[2:], uint16(4+len(body)))
+	c = append(c, body...)
+	for len(c)%4 != 0 {
+		c = append(c, 0)
+	}
+	return c
+}
+
+func u32s(vs ...uint32) []byte {
+	var b []byte
+	for _, v := range vs {
+		b = binary.BigEndian.AppendUint32(b, v)
+	}
+	return b
+}
+
+// sctpCorpus is an association's life (INIT to SHUTDOWN COMPLETE) and the
+// cases tcpdump names: bundled chunks, DATA flags, SACK gaps and
+// duplicates, unknown chunk types, bad lengths, truncation.
+func sctpCorpus(t testing.TB) []rec {
+	common := func(sport, dport uint16) []byte {
+		h := make([]byte, 12)
+		binary.BigEndian.PutUint16(h, sport)
+		binary.BigEndian.PutUint16(h[2:], dport)
+		binary.BigEndian.PutUint32(h[4:], 0x01020304)
+		return h
+	}
+	pkt := func(chunks ...[]byte) []byte {
+		b := common(40000, 5000)
+		for _, c := range chunks {
+			b = append(b, c...)
+		}
+		return b
+	}
+	initBody := append(u32s(0xdeadbeef, 106496), 0, 10, 0xff, 0xff)
+	initBody = append(initBody, u32s(12345)...)
+	initBody = append(initBody, 0x00, 0x0c, 0x00, 0x06, 0x00, 0x05, 0, 0) // supported address types
+	data := func(flags byte, ppid uint32, n int) []byte {
+		body := append(u32s(7, 0x00010002, ppid), pay(n)...)
+		return sctpChunk(0, flags, body...)
+	}
+	sack := append(u32s(1000, 65536), 0, 2, 0, 1)
+	sack = append(sack, 0, 2, 0, 3, 0, 5, 0, 9)
+	sack = append(sack, u32s(998)...)
+	payloads := [][]byte{
+		pkt(sctpChunk(1, 0, initBody...)),
+		pkt(sctpChunk(2, 0, append(initBody, u32s(0x11111111)...)...)),
+		pkt(sctpChunk(0x0a, 0, pay(20)...)),
+		pkt(sctpChunk(0x0b, 0)),
+		pkt(data(3, 0, 10)),
+		pkt(data(0x07, 5, 5), data(0x02, 46, 40)), // not M3UA (3): -vv decodes it
+		pkt(data(0x01, 0x12345678, 1)),
+		pkt(sctpChunk(3, 0, sack...)),
+		pkt(sctpChunk(4, 0, append([]byte{0, 1, 0, 12}, u32s(1, 2)...)...), sctpChunk(5, 0, 0, 1, 0, 8, 1, 2, 3, 4)),
+		pkt(sctpChunk(7, 0, u32s(1234)...)),
+		pkt(sctpChunk(8, 0)),
+		pkt(sctpChunk(0x0e, 1)),
+		pkt(sctpChunk(6, 0, 0, 12, 0, 4)),
+		pkt(sctpChunk(0x99, 0, 1, 2, 3)),
+		pkt(sctpChunk(0, 3, u32s(1, 2)...)),          // DATA too short
+		pkt([]byte{0, 3, 0, 2}),                      // chunk length below 4
+		pkt([]byte{1, 0}),                            // descriptor cut off
+		common(5000, 40000),                          // no chunks at all
+		pkt(sctpChunk(1, 0, initBody[:12]...)),       // INIT too short
+		pkt(sctpChunk(0x0b, 0), []byte{0, 0, 0, 99}), // length past the end
+	}
+	var r []rec
+	for i, pl := range payloads {
+		ip := v4(layers.IPProtocolSCTP)
+		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, gopacket.Payload(pl))})
+		if i%5 == 0 {
+			r = append(r, rec{data: eth(t, layers.EthernetTypeIPv6, v6(layers.IPProtocolSCTP), gopacket.Payload(pl))})
+		}
+	}
+	// Cut short in the capture, and an SCTP header longer than the packet.
+	full := eth(t, layers.EthernetTypeIPv4, v4(layers.IPProtocolSCTP), gopacket.Payload(payloads[0]))
+	r = append(r, rec{data: full[:14+20+12+6], wire: len(full)}, rec{data: full[:14+20+8], wire: len(full)})
+	r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, v4(layers.IPProtocolSCTP), gopacket.Payload{1, 2, 3, 4, 5, 6})})
+	return r
+}
