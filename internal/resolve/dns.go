@@ -16,10 +16,11 @@ import (
 )
 
 // ErrNoData means the name exists but has no address of the family asked.
-var ErrNoData = errors.New("no address associated with hostname")
+// Errors are spelled as glibc's gai_strerror, which ping prints.
+var ErrNoData = errors.New("No address associated with hostname")
 
 // ErrTemporary means no name server answered.
-var ErrTemporary = errors.New("temporary failure in name resolution")
+var ErrTemporary = errors.New("Temporary failure in name resolution")
 
 // queryDNS looks name up on the configured servers, trying the search list
 // as glibc does. Every socket is opened inside t's namespace.

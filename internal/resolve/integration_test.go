@@ -79,7 +79,7 @@ func serveDNS(t *testing.T, ns nsexec.Target, addr string, zone map[string][]net
 
 func TestIntegrationNamespaceFiles(t *testing.T) {
 	p := netnstest.NewPair(t)
-	netnsEtc(t, p.A, "hosts", "10.0.0.2 peer.lab peer\nfd00::2 peer.lab peer\n")
+	netnsEtc(t, p.A, "hosts", "10.0.0.2 peer.lab peer\nfd00::2 peer.lab peer\n10.0.0.3 v4host\n")
 	netnsEtc(t, p.A, "resolv.conf", "search lab.example\nnameserver 10.0.0.2\noptions timeout:1 attempts:1\n")
 	// The server exists only in B: an answer proves the query left from A.
 	serveDNS(t, p.B, "10.0.0.2", map[string][]netip.Addr{
@@ -101,6 +101,9 @@ func TestIntegrationNamespaceFiles(t *testing.T) {
 		{"db", 10, "fd00::77", "db.lab.example", nil},
 		{"v6only.", IPv4, "", "", ErrNoData},
 		{"nosuch", Any, "", "", ErrNotFound},
+		// glibc (and so ping -6) when the hosts file has the other family only.
+		{"v4host", IPv6, "", "", ErrAddrFamily},
+		{"10.0.0.2", IPv6, "", "", ErrAddrFamily},
 		{"10.9.9.9", Any, "10.9.9.9", "10.9.9.9", nil},
 	}
 	for _, c := range cases {

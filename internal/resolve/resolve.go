@@ -20,7 +20,12 @@ const (
 )
 
 // ErrNotFound means no hosts file entry and no DNS answer matched the name.
-var ErrNotFound = errors.New("name or service not known")
+// It is spelled as glibc's gai_strerror, which ping prints.
+var ErrNotFound = errors.New("Name or service not known")
+
+// ErrAddrFamily means the name or address exists only in the other family
+// than the one asked for (getaddrinfo's EAI_ADDRFAMILY).
+var ErrAddrFamily = errors.New("Address family for hostname not supported")
 
 // Result is what a lookup found.
 type Result struct {
@@ -54,15 +59,16 @@ func Lookup(ctx context.Context, t nsexec.Target, name string, family int) (Resu
 	}
 	if a, ok := parseLiteral(name); ok {
 		if fam == IPv4 && !a.Is4() || fam == IPv6 && !a.Is6() {
-			return Result{}, fmt.Errorf("%s: Address family for hostname not supported", name)
+			return Result{}, fmt.Errorf("%s: %w", name, ErrAddrFamily)
 		}
 		return Result{Addr: a, Canonical: name}, nil
 	}
 	files := filesFor(t)
 	var cands []netip.Addr
 	canon := ""
-	if data, err := os.ReadFile(files.hosts); err == nil {
-		canon, cands = lookupHosts(data, name, fam)
+	hosts, hostsErr := os.ReadFile(files.hosts)
+	if hostsErr == nil {
+		canon, cands = lookupHosts(hosts, name, fam)
 	}
 	if len(cands) == 0 {
 		conf := defaultConf()
@@ -70,6 +76,13 @@ func Lookup(ctx context.Context, t nsexec.Target, name string, family int) (Resu
 			conf = parseConf(data)
 		}
 		canon, cands, err = queryDNS(ctx, t, conf, name, fam)
+		if len(cands) == 0 && fam != Any && hostsErr == nil {
+			// glibc's answer when the hosts file knows the name in the
+			// other family only (ping -6 NAME of an IPv4 host).
+			if _, other := lookupHosts(hosts, name, Any); len(other) > 0 {
+				return Result{}, fmt.Errorf("%s: %w", name, ErrAddrFamily)
+			}
+		}
 		if err != nil {
 			return Result{}, err
 		}
