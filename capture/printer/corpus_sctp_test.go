@@ -91,3 +91,34 @@ func sctpCorpus(t testing.TB) []rec {
 	r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, v4(layers.IPProtocolSCTP), gopacket.Payload{1, 2, 3, 4, 5, 6})})
 	return r
 }
+
+// ahCorpus is IPsec AH (RFC 4302) before TCP, UDP and ICMP, over IPv4 and
+// IPv6, with a non-zero reserved field and cut short at each field.
+func ahCorpus(t testing.TB) []rec {
+	ah := func(next byte, icv int, reserved uint16) []byte {
+		h := []byte{next, byte((12+icv)/4 - 2), byte(reserved >> 8), byte(reserved)}
+		h = append(h, u32s(0x1000, 7)...)
+		for i := 0; i < icv; i++ {
+			h = append(h, byte(0xa0+i))
+		}
+		return h
+	}
+	tcp := []byte{0x04, 0x57, 0x00, 0x50, 0, 0, 3, 0xe8, 0, 0, 0, 0, 0x50, 0x02, 0x02, 0x00, 0, 0, 0, 0}
+	udp := []byte{0x13, 0x88, 0x00, 0x35, 0, 8, 0, 0}
+	icmp := []byte{8, 0, 0xf7, 0xfe, 0, 1, 0, 0}
+	var r []rec
+	for _, pl := range [][]byte{
+		append(ah(6, 12, 0), tcp...),
+		append(ah(17, 12, 0), udp...),
+		append(ah(1, 4, 0x55), icmp...),
+		append(ah(59, 0, 0), 1, 2),
+	} {
+		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, v4(layers.IPProtocolAH), gopacket.Payload(pl))})
+		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv6, v6(layers.IPProtocolAH), gopacket.Payload(pl))})
+	}
+	full := eth(t, layers.EthernetTypeIPv4, v4(layers.IPProtocolAH), gopacket.Payload(append(ah(6, 12, 9), tcp...)))
+	for _, cut := range []int{1, 3, 6, 10, 18} {
+		r = append(r, rec{data: full[:34+cut], wire: len(full)})
+	}
+	return r
+}

@@ -575,6 +575,15 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		p.gre(b, length)
 	case 132:
 		p.sctp(b, length)
+	case 51:
+		// tcpdump goes on with the protocol after the AH header; that
+		// printer shows ports without addresses, which the IP header
+		// already gave.
+		n := p.ah(b)
+		if n <= 0 || len(b) < 1 {
+			return
+		}
+		p.demux(b[0], b[min(n, len(b)):], length-n, fragmented)
 	case 50:
 		if len(b) < 4 {
 			p.trunc("esp")
@@ -610,3 +619,55 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 }
 
 var ip4FragFlags = []bitName{{0x2000, "+"}, {0x4000, "DF"}, {0x8000, "rsvd"}}
+
+// ah prints an IPsec Authentication Header (RFC 4302) as tcpdump's
+// ah_print and returns its length, or 0 after a truncation mark.
+func (p *Printer) ah(b []byte) int {
+	p.s("AH")
+	if len(b) < 2 {
+		p.trunc("ah")
+		return 0
+	}
+	n := (int(b[1]) + 2) * 4
+	p.c('(')
+	if p.opts.Verbose > 0 {
+		p.s("length=")
+		p.u(uint64(b[1]))
+		p.c('(')
+		p.i(n)
+		p.s("-bytes),")
+	}
+	// Each field as far as it was captured, as tcpdump's GET macros.
+	if len(b) < 4 {
+		p.trunc("ah")
+		return 0
+	}
+	if r := be16(b[2:]); r != 0 {
+		p.s("reserved=0x")
+		p.x(uint64(r), 1)
+		p.s("[MustBeZero],")
+	}
+	if len(b) < 8 {
+		p.trunc("ah")
+		return 0
+	}
+	p.s("spi=0x")
+	p.x(uint64(be32(b[4:])), 8)
+	p.c(',')
+	if len(b) < 12 {
+		p.trunc("ah")
+		return 0
+	}
+	p.s("seq=0x")
+	p.x(uint64(be32(b[8:])), 1)
+	p.s(",icv=0x")
+	for i := 12; i < n; i++ {
+		if i >= len(b) {
+			p.trunc("ah")
+			return 0
+		}
+		p.x(uint64(b[i]), 2)
+	}
+	p.s("): ")
+	return n
+}

@@ -74,7 +74,7 @@ func (p *Printer) tcp(b []byte, length int, fragmented bool) {
 		return
 	}
 	sport, dport := be16(b), be16(b[2:])
-	if p.ipc.v == 6 && p.ipc.proto != 6 {
+	if p.ipc.proto != 6 { // after AH or an IPv6 extension header
 		p.u(uint64(sport))
 		p.s(" > ")
 		p.u(uint64(dport))
