@@ -45,6 +45,10 @@ const (
 // NoData as Config.Size sends echo requests without any data bytes.
 const NoData = -1
 
+// ZeroTTL as Config.TTL asks for a TTL or hop limit of 0 (ping -t 0):
+// IPv6 sends it, IPv4 refuses it when the socket is set up.
+const ZeroTTL = -1
+
 // Config describes one ping run. Zero values mean the documented defaults.
 type Config struct {
 	// Target is the namespace to ping from; the zero Target is the
@@ -68,9 +72,11 @@ type Config struct {
 	// Deadline ends the run after this long, whatever was sent (ping -w).
 	Deadline time.Duration
 	// Size is the number of data bytes after the ICMP header; 0 means
-	// DefaultSize, NoData means none.
+	// DefaultSize, NoData means none. More than IP can carry is allowed,
+	// as in iputils: every send then fails with a LocalError (EMSGSIZE).
 	Size int
-	// TTL sets the IPv4 TTL or IPv6 hop limit; 0 keeps the system's.
+	// TTL sets the IPv4 TTL or IPv6 hop limit; 0 keeps the system's,
+	// ZeroTTL asks for 0.
 	TTL int
 	// Source is an interface name or a local address to send from (ping -I).
 	Source string
@@ -106,6 +112,14 @@ func (c *Config) interval() time.Duration {
 	return DefaultInterval
 }
 
+// ttl is the TTL to set and whether to set one.
+func (c *Config) ttl() (int, bool) {
+	if c.TTL == ZeroTTL {
+		return 0, true
+	}
+	return c.TTL, c.TTL > 0
+}
+
 func (c *Config) linger() time.Duration {
 	if c.Linger > 0 {
 		return c.Linger
@@ -121,6 +135,13 @@ func maxData(v6 bool) int {
 	return 65535 - 20 - 8
 }
 
+// sendData is how many data bytes are actually built: a request too large
+// for IP is cut to one byte over the limit, which fails just the same
+// without allocating what -s 2147483647 would ask for.
+func (c *Config) sendData() int {
+	return min(c.dataLen(), maxData(c.Dest.Is6())+1)
+}
+
 func (c *Config) validate() error {
 	if !c.Dest.IsValid() {
 		return fmt.Errorf("no destination address")
@@ -128,10 +149,10 @@ func (c *Config) validate() error {
 	if c.Count < 0 {
 		return fmt.Errorf("bad count %d: must be 1 or more", c.Count)
 	}
-	if n := c.dataLen(); n < 0 || n > maxData(c.Dest.Is6()) {
-		return fmt.Errorf("bad packet size %d: must be 0 to %d", c.Size, maxData(c.Dest.Is6()))
+	if c.Size < NoData {
+		return fmt.Errorf("bad packet size %d: must be 0 or more", c.Size)
 	}
-	if c.TTL < 0 || c.TTL > 255 {
+	if c.TTL < ZeroTTL || c.TTL > 255 {
 		return fmt.Errorf("bad TTL %d: must be 1 to 255", c.TTL)
 	}
 	if c.Interval < 0 || c.Linger < 0 || c.Deadline < 0 {

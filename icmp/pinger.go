@@ -46,6 +46,11 @@ func (p *Pinger) Source() netip.Addr { return p.sock.src }
 // Device is the interface requests are bound to ("" unless -I named one).
 func (p *Pinger) Device() string { return p.sock.device }
 
+// SourceOffDevice reports that requests bound to Device leave from a
+// source address that is not on it (iputils warns: "source address might
+// be selected on device other than: DEV").
+func (p *Pinger) SourceOffDevice() bool { return p.sock.srcOffDevice }
+
 // Socket says which kind of socket is in use: RawSocket, or
 // DatagramSocket for the unprivileged one.
 func (p *Pinger) Socket() SocketKind {
@@ -93,9 +98,9 @@ func (p *Pinger) Run(ctx context.Context, emit func(Event)) (Stats, error) {
 		emit = func(Event) {}
 	}
 	r := &run{p: p, emit: emit}
-	r.pkt = make([]byte, 8+p.dataLen)
+	r.pkt = make([]byte, 8+p.cfg.sendData())
 	fillPattern(r.pkt)
-	r.buf = make([]byte, 8+p.dataLen+60+76)
+	r.buf = make([]byte, len(r.pkt)+60+76)
 	r.oob = make([]byte, 512)
 	w, err := newWaiter(ctx, p.sock.fd)
 	if err != nil {
@@ -204,13 +209,16 @@ func (r *run) pinger(now time.Time) time.Duration {
 		return floodInterval
 	default:
 		// A hard local error: iputils pretends the request was sent and
-		// reports why it was not; only an ICMP error queued with it
-		// counts among the errors.
-		r.drainErrors()
+		// reports why it was not, unless the error queue already said
+		// (EMSGSIZE queues "message too long, mtu=N"); only what came
+		// through the queue counts among the errors.
+		queued := r.drainErrors()
 		r.tr.sent(seq)
 		r.stats.Transmitted++
-		r.evLocal = LocalError{Seq: seq, Err: err, At: time.Now()}
-		r.emit(&r.evLocal)
+		if queued == 0 {
+			r.evLocal = LocalError{Seq: seq, Err: err, At: time.Now()}
+			r.emit(&r.evLocal)
+		}
 		return max(r.p.interval, floodInterval)
 	}
 	r.tr.sent(seq)
@@ -276,7 +284,8 @@ func (r *run) handle(b, oob []byte, from netip.Addr) {
 	}
 	rep := &r.evReply
 	*rep = Reply{Seq: e.seq, From: from, Bytes: e.icmpLen, TTL: e.ttl, At: time.Unix(0, stamp)}
-	rep.WrongSource = from.WithZone("") != r.p.cfg.Dest.WithZone("")
+	// iputils 20221126 flags a reply from another address for IPv4 only.
+	rep.WrongSource = !s.v6 && from != r.p.cfg.Dest
 	rep.Truncated = e.icmpLen < 8+r.p.dataLen
 	rep.Timed = r.p.timing && e.icmpLen >= 8+timevalLen
 	if rep.Timed {
@@ -307,21 +316,23 @@ func (r *run) handle(b, oob []byte, from netip.Addr) {
 	r.emit(rep)
 }
 
-// drainErrors reads the socket error queue.
-func (r *run) drainErrors() {
+// drainErrors reads the socket error queue and says how many errors it
+// reported.
+func (r *run) drainErrors() int {
+	n := 0
 	for {
 		q, ok, err := r.p.sock.recvErr(r.buf, r.oob)
 		if err != nil {
-			return
+			return n
 		}
-		if !ok {
-			continue
+		if ok && r.handleError(q) {
+			n++
 		}
-		r.handleError(q)
 	}
 }
 
-func (r *run) handleError(q queuedError) {
+// handleError reports one queued error; false when it was not ours.
+func (r *run) handleError(q queuedError) bool {
 	s := r.p.sock
 	now := time.Now()
 	switch q.origin {
@@ -338,13 +349,16 @@ func (r *run) handleError(q queuedError) {
 			want = echoRequest6
 		}
 		if !q.haveHeader || q.origType != want || (!s.datagram && q.origID != s.id) {
-			return
+			return false
 		}
 		r.tr.acknowledge(q.origSeq)
 		r.stats.Errors++
 		r.evErr = ICMPError{Seq: q.origSeq, From: s.withZone(q.offender, q.offenderScope), Type: q.typ, Code: q.code, Info: q.info, IPv6: s.v6, At: now}
 		r.emit(&r.evErr)
+	default:
+		return false
 	}
+	return true
 }
 
 func (r *run) finish() Stats {
@@ -358,5 +372,6 @@ func (r *run) finish() Stats {
 	return s
 }
 
-// Dest is the address pinged.
+// Dest is the address pinged: Config.Dest, or for 0.0.0.0 the source
+// address (as iputils).
 func (p *Pinger) Dest() netip.Addr { return p.cfg.Dest }

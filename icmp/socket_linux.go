@@ -28,7 +28,10 @@ type socket struct {
 	id       uint16
 	src      netip.Addr
 	device   string
-	dest     unix.Sockaddr
+	// srcOffDevice: the route chose a source address that is not on
+	// device (iputils warns of it).
+	srcOffDevice bool
+	dest         unix.Sockaddr
 	// destRaw is dest as sendto takes it, built once.
 	destRaw unix.RawSockaddrInet6
 	destLen int
@@ -65,9 +68,10 @@ func openSocket(cfg *Config) (*socket, error) {
 	var srcGiven netip.Addr
 	if cfg.Source != "" {
 		if a, err := netip.ParseAddr(cfg.Source); err == nil {
-			srcGiven = a.Unmap()
-			if srcGiven.Is6() != s.v6 {
-				return nil, fmt.Errorf("source address %s is not of the same family as %s", srcGiven, cfg.Dest)
+			// iputils ignores a source address of the other family
+			// and lets the kernel choose.
+			if a = a.Unmap(); a.Is6() == s.v6 {
+				srcGiven = a
 			}
 		} else {
 			s.device = cfg.Source
@@ -84,26 +88,29 @@ func openSocket(cfg *Config) (*socket, error) {
 		if err != nil {
 			return err
 		}
-		if s.v6 {
-			s.dest = &unix.SockaddrInet6{Addr: cfg.Dest.As16(), ZoneId: scope}
-			s.destRaw = unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: cfg.Dest.As16(), Scope_id: scope}
-			s.destLen = unix.SizeofSockaddrInet6
-		} else {
-			s.dest = &unix.SockaddrInet4{Addr: cfg.Dest.As4()}
-			v4 := (*unix.RawSockaddrInet4)(unsafe.Pointer(&s.destRaw))
-			*v4 = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: cfg.Dest.As4()}
-			s.destLen = unix.SizeofSockaddrInet4
-		}
+		s.setDest(cfg.Dest, scope)
 		if s.device != "" {
 			if _, err := net.InterfaceByName(s.device); err != nil {
-				return fmt.Errorf("unknown interface %q in %s; list them with ip -n NS link (-I takes an interface or a local address)", s.device, cfg.Target.Label())
+				return fmt.Errorf("SO_BINDTODEVICE %s: %w (no interface %s in %s; list them with ip -n NS link; -I takes an interface or a local address)", s.device, unix.ENODEV, s.device, cfg.Target.Label())
 			}
 		}
 		src, err := probeSource(s.dest, s.device, srcGiven)
 		if err != nil {
+			if errors.Is(err, unix.EADDRNOTAVAIL) && srcGiven.IsValid() {
+				return fmt.Errorf("%w (%s is not an address in %s; list them with ip -n NS addr)", err, srcGiven, cfg.Target.Label())
+			}
 			return err
 		}
 		s.src = src
+		if !s.v6 && cfg.Dest.IsUnspecified() {
+			// As iputils: 0.0.0.0 means this host, pinged at the
+			// source address the route gave.
+			cfg.Dest = src
+			s.setDest(src, 0)
+		}
+		if s.device != "" && !srcGiven.IsValid() {
+			s.srcOffDevice = !hasAddr(s.device, src)
+		}
 		if err := s.open(cfg, srcGiven); err != nil {
 			return err
 		}
@@ -116,6 +123,40 @@ func openSocket(cfg *Config) (*socket, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// setDest sets the address requests go to, in the forms the syscalls take.
+func (s *socket) setDest(a netip.Addr, scope uint32) {
+	if s.v6 {
+		s.dest = &unix.SockaddrInet6{Addr: a.As16(), ZoneId: scope}
+		s.destRaw = unix.RawSockaddrInet6{Family: unix.AF_INET6, Addr: a.As16(), Scope_id: scope}
+		s.destLen = unix.SizeofSockaddrInet6
+		return
+	}
+	s.dest = &unix.SockaddrInet4{Addr: a.As4()}
+	v4 := (*unix.RawSockaddrInet4)(unsafe.Pointer(&s.destRaw))
+	*v4 = unix.RawSockaddrInet4{Family: unix.AF_INET, Addr: a.As4()}
+	s.destLen = unix.SizeofSockaddrInet4
+}
+
+// hasAddr tells whether interface dev (in the current namespace) holds a.
+func hasAddr(dev string, a netip.Addr) bool {
+	i, err := net.InterfaceByName(dev)
+	if err != nil {
+		return false
+	}
+	addrs, err := i.Addrs()
+	if err != nil {
+		return false
+	}
+	for _, ad := range addrs {
+		if n, ok := ad.(*net.IPNet); ok {
+			if b, ok := netip.AddrFromSlice(n.IP); ok && b.Unmap() == a.WithZone("") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func family(v6 bool) (int, int) {
@@ -178,7 +219,7 @@ func probeSource(dest unix.Sockaddr, device string, given netip.Addr) (netip.Add
 	}
 	if given.IsValid() {
 		if err := unix.Bind(fd, sockaddr(given, 0)); err != nil {
-			return netip.Addr{}, fmt.Errorf("bind to source %s: %w (is it an address of this namespace?)", given, err)
+			return netip.Addr{}, os.NewSyscallError("bind", err)
 		}
 	}
 	// Connecting a UDP socket needs a port; iputils uses 1025.
@@ -258,6 +299,22 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 	if err := set("SO_TIMESTAMPNS", unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
 		return err
 	}
+	// iputils' buffer sizes: a send buffer of about one request, so that
+	// requests queued for a neighbour that does not answer ARP block the
+	// next send (a flood to a dead host goes in bursts, as iputils'), and
+	// a receive buffer of at least 64 KiB.
+	per := 20 + 16 + 64 + 160
+	if s.v6 {
+		per = 40 + 16 + 64 + 160
+	}
+	hold := 8 + cfg.sendData()
+	hold += (hold + 511) / 512 * per
+	if err := set("SO_SNDBUF", unix.SOL_SOCKET, unix.SO_SNDBUF, hold); err != nil {
+		return err
+	}
+	if err := set("SO_RCVBUF", unix.SOL_SOCKET, unix.SO_RCVBUF, max(hold, 65536)); err != nil {
+		return err
+	}
 	// The socket stays blocking: reads that must not wait pass
 	// MSG_DONTWAIT, and flood mode waits in recvmsg itself, bounded by
 	// these timeouts, as iputils does (one syscall fewer per packet than
@@ -282,11 +339,11 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 		if err := set("IPV6_RECVHOPLIMIT", unix.IPPROTO_IPV6, unix.IPV6_RECVHOPLIMIT, 1); err != nil {
 			return err
 		}
-		if cfg.TTL > 0 {
-			if err := set("IPV6_UNICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_UNICAST_HOPS, cfg.TTL); err != nil {
+		if ttl, ok := cfg.ttl(); ok {
+			if err := set("IPV6_UNICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_UNICAST_HOPS, ttl); err != nil {
 				return err
 			}
-			if err := set("IPV6_MULTICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_HOPS, cfg.TTL); err != nil {
+			if err := set("IPV6_MULTICAST_HOPS", unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_HOPS, ttl); err != nil {
 				return err
 			}
 		}
@@ -313,11 +370,12 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 		} else if err := set("ICMP_FILTER", unix.SOL_RAW, unix.ICMP_FILTER, ^(1 << echoReply4)); err != nil {
 			return err
 		}
-		if cfg.TTL > 0 {
-			if err := set("IP_MULTICAST_TTL", unix.IPPROTO_IP, unix.IP_MULTICAST_TTL, cfg.TTL); err != nil {
+		if ttl, ok := cfg.ttl(); ok {
+			if err := set("IP_MULTICAST_TTL", unix.IPPROTO_IP, unix.IP_MULTICAST_TTL, ttl); err != nil {
 				return err
 			}
-			if err := set("IP_TTL", unix.IPPROTO_IP, unix.IP_TTL, cfg.TTL); err != nil {
+			// Linux refuses a unicast TTL of 0 (EINVAL), as iputils reports.
+			if err := unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_TTL, ttl); err != nil {
 				return fmt.Errorf("cannot set unicast time-to-live: %w", err)
 			}
 		}
