@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -176,7 +177,9 @@ func parsePingArgs(c *cli.Context) (pingOptions, error) {
 		}
 	}
 	if s := c.String("s"); c.IsSet("s") {
-		n, err := intArg("s", s, 0, 65507, "the number of data bytes, e.g. -s 56")
+		// As iputils, sizes beyond what IP carries are accepted: every
+		// send then fails with a local "message too long" error.
+		n, err := intArg("s", s, 0, math.MaxInt32, "the number of data bytes, e.g. -s 56")
 		if err != nil {
 			return o, err
 		}
@@ -186,8 +189,13 @@ func parsePingArgs(c *cli.Context) (pingOptions, error) {
 		}
 	}
 	if s := c.String("t"); c.IsSet("t") {
-		if cfg.TTL, err = intArg("t", s, 1, 255, "a time to live from 1 to 255, e.g. -t 64"); err != nil {
+		if cfg.TTL, err = intArg("t", s, 0, 255, "a time to live from 1 to 255, e.g. -t 64"); err != nil {
 			return o, err
+		}
+		if cfg.TTL == 0 {
+			// IPv6 sends a hop limit of 0; IPv4 refuses a TTL of 0 when
+			// the socket is set up, as iputils reports.
+			cfg.TTL = icmp.ZeroTTL
 		}
 	}
 	if s := c.String("w"); c.IsSet("w") {
@@ -215,27 +223,29 @@ func parsePingArgs(c *cli.Context) (pingOptions, error) {
 	return o, nil
 }
 
-// intArg parses an integer option as iputils' strtol_or_err, with a hint.
+// intArg parses an integer option as iputils' strtol_or_err: its words,
+// then which option it was and what to give.
 func intArg(flag, s string, lo, hi int64, hint string) (int, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("ping: invalid argument: '%s' for -%s; give %s", s, flag, hint)
-	}
-	if n < lo || n > hi {
-		return 0, fmt.Errorf("ping: invalid argument: '%s' for -%s: out of range: %d <= value <= %d", s, flag, lo, hi)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Errorf("ping: invalid argument: '%s': Numerical result out of range (-%s: give %s)", s, flag, hint)
+	case err != nil:
+		return 0, fmt.Errorf("ping: invalid argument: '%s' (-%s: give %s)", s, flag, hint)
+	case n < lo || n > hi:
+		return 0, fmt.Errorf("ping: invalid argument: '%s': out of range: %d <= value <= %d (-%s: give %s)", s, lo, hi, flag, hint)
 	}
 	return int(n), nil
 }
 
-// secondsArg parses fractional seconds as iputils' ping_strtod.
+// secondsArg parses fractional seconds as iputils' ping_strtod, in its
+// words ("bad linger time: -1"). Unlike iputils 20221126, which warns and
+// goes on, garbage and negative values are refused.
 func secondsArg(flag, what, s string, least time.Duration, hint string) (time.Duration, error) {
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, fmt.Errorf("ping: %s: %s for -%s; give %s", what, s, flag, hint)
-	}
 	d := time.Duration(f * float64(time.Second))
-	if f < 0 || d < least || f > math.MaxInt32/1000 {
-		return 0, fmt.Errorf("ping: %s: %s for -%s: out of range; give %s", what, s, flag, hint)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || d < least || f > math.MaxInt32/1000 {
+		return 0, fmt.Errorf("ping: %s: %s (-%s: give %s)", what, s, flag, hint)
 	}
 	// iputils keeps intervals in whole milliseconds.
 	return d.Truncate(time.Millisecond), nil
@@ -265,9 +275,23 @@ func pingOpenError(err error, cfg *icmp.Config) error {
 	if errors.As(err, &sysErr) && sysErr.Syscall == "connect" {
 		hint := fmt.Sprintf("no route to %s in %s; check its routes (ip route, or ip -n NS route)", cfg.Dest, cfg.Target.Label())
 		if errors.Is(err, syscall.EACCES) {
-			hint = fmt.Sprintf("%s looks like a broadcast address, which nsdiag does not ping; else check the firewall rules in %s", cfg.Dest, cfg.Target.Label())
+			// iputils' words; nsdiag has no -b.
+			return fmt.Errorf("ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules (nsdiag does not ping broadcast addresses; the firewall is that of %s)", cfg.Target.Label())
 		}
 		return fmt.Errorf("ping: connect: %s (%s)", strerror(sysErr.Err), hint)
 	}
-	return fmt.Errorf("ping: %w", err)
+	return fmt.Errorf("ping: %s", cText(err))
+}
+
+// cText is err's message with the system error spelled as C's strerror,
+// as iputils prints it ("bind: Cannot assign requested address").
+func cText(err error) string {
+	msg := err.Error()
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		if text := errno.Error(); text != "" {
+			msg = strings.Replace(msg, text, strerror(errno), 1)
+		}
+	}
+	return msg
 }

@@ -67,18 +67,27 @@ func TestPingBadArguments(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"ping", "-c", "0", "127.0.0.1"}, "invalid argument: '0' for -c: out of range"},
-		{[]string{"ping", "-c", "x", "127.0.0.1"}, "invalid argument: 'x' for -c"},
-		{[]string{"ping", "-s", "70000", "127.0.0.1"}, "for -s: out of range"},
-		{[]string{"ping", "-t", "0", "127.0.0.1"}, "for -t: out of range: 1 <= value <= 255"},
-		{[]string{"ping", "-i", "soon", "127.0.0.1"}, "bad timing interval: soon"},
-		{[]string{"ping", "-W", "0", "127.0.0.1"}, "bad linger time: 0"},
-		{[]string{"ping", "-w", "-1", "127.0.0.1"}, "for -w: out of range"},
+		// iputils' words first (its strtol_or_err, ping_strtod), then
+		// the option and what to give.
+		{[]string{"ping", "-c", "0", "127.0.0.1"}, "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807 (-c: "},
+		{[]string{"ping", "-c", "-1", "127.0.0.1"}, "ping: invalid argument: '-1': out of range: 1 <= value <= 9223372036854775807 (-c: "},
+		{[]string{"ping", "-c", "x", "127.0.0.1"}, "ping: invalid argument: 'x' (-c: "},
+		{[]string{"ping", "-c", "99999999999999999999", "127.0.0.1"}, "ping: invalid argument: '99999999999999999999': Numerical result out of range (-c: "},
+		{[]string{"ping", "-s", "-1", "127.0.0.1"}, "ping: invalid argument: '-1': out of range: 0 <= value <= 2147483647 (-s: "},
+		{[]string{"ping", "-t", "256", "127.0.0.1"}, "ping: invalid argument: '256': out of range: 0 <= value <= 255 (-t: "},
+		// Linux refuses an IPv4 TTL of 0 (IPv6 sends a hop limit of 0).
+		{[]string{"ping", "-t", "0", "127.0.0.1"}, "ping: cannot set unicast time-to-live: Invalid argument"},
+		{[]string{"ping", "-i", "soon", "127.0.0.1"}, "ping: bad timing interval: soon (-i: "},
+		{[]string{"ping", "-W", "0", "127.0.0.1"}, "ping: bad linger time: 0 (-W: "},
+		{[]string{"ping", "-W", "-1", "127.0.0.1"}, "ping: bad linger time: -1 (-W: "},
+		{[]string{"ping", "-w", "-1", "127.0.0.1"}, "ping: invalid argument: '-1': out of range: 0 <= value <= 2147483647 (-w: "},
 		{[]string{"ping", "-4", "-6", "127.0.0.1"}, "only one -4 or -6"},
 		{[]string{"ping", "127.0.0.1", "-6"}, "Address family for hostname not supported"},
 		{[]string{"ping"}, "Destination address required"},
 		{[]string{"ping", "-n", "nsdt-missing-" + netnstest.Suffix(6), "127.0.0.1"}, "not found; see nsdiag ns list"},
-		{[]string{"ping", "-c", "1", "-I", "nosuchif0", "127.0.0.1"}, `unknown interface "nosuchif0"`},
+		{[]string{"ping", "-c", "1", "-I", "nosuchif0", "127.0.0.1"}, "ping: SO_BINDTODEVICE nosuchif0: No such device ("},
+		{[]string{"ping", "-c", "1", "-I", "192.0.2.9", "127.0.0.1"}, "ping: bind: Cannot assign requested address ("},
+		{[]string{"ping", "-c", "1", "127.255.255.255"}, "ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules ("},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -154,19 +163,36 @@ func normalizePing(t *testing.T, who, out string) []string {
 }
 
 type pingRun struct {
-	out  string
-	code int
+	out, errOut string
+	code        int
 }
 
 // iputilsPing runs the peer in ns with the same arguments.
 func iputilsPing(ns string, args []string) pingRun {
 	cmd := exec.Command("ip", append([]string{"netns", "exec", ns, "ping"}, args...)...)
 	out, err := cmd.Output()
-	code := 0
+	r := pingRun{out: string(out)}
 	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
+		r.code, r.errOut = ee.ExitCode(), string(ee.Stderr)
 	}
-	return pingRun{string(out), code}
+	return r
+}
+
+// sameStderr wants one line from nsdiag for each of iputils' lines,
+// starting with iputils' words; nsdiag may prefix "nsdiag: " and add a
+// hint after them.
+func sameStderr(ours, peer string) bool {
+	o := strings.Split(strings.TrimSuffix(ours, "\n"), "\n")
+	p := strings.Split(strings.TrimSuffix(peer, "\n"), "\n")
+	if len(o) != len(p) {
+		return false
+	}
+	for i := range o {
+		if !strings.HasPrefix(strings.TrimPrefix(o[i], "nsdiag: "), p[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // TestIntegrationPingGolden runs nsdiag ping and iputils ping side by side
@@ -235,6 +261,27 @@ func TestIntegrationPingGolden(t *testing.T) {
 		{"damaged replies, longer", damage.A.Name, []string{"-c", "1", "-s", "100", damage.B4}},
 		{"duplicates", dups.A.Name, []string{"-c", "2", "-i", "0.1", dups.B4}},
 		{"routed replies", chain.H1().Name, []string{"-c", "2", "-i", "0.1", chain.Dest4()}},
+		// Sizes beyond what IP carries: accepted, and each send fails
+		// with a local error counted among the errors.
+		{"too large for ipv4", pair.A.Name, []string{"-c", "1", "-s", "65508", pair.B4}},
+		{"largest ipv6", pair.A.Name, []string{"-c", "1", "-s", "65527", pair.B6}},
+		{"too large for ipv6", pair.A.Name, []string{"-c", "1", "-s", "65528", pair.B6}},
+		// -t 0: IPv6 sends a hop limit of 0, Linux refuses an IPv4 TTL of 0.
+		{"hop limit 0", pair.A.Name, []string{"-c", "1", "-t", "0", pair.B6}},
+		{"hop limit 0 routed", chain.H1().Name, []string{"-c", "1", "-t", "0", chain.Dest6()}},
+		{"ttl 0", pair.A.Name, []string{"-c", "1", "-t", "0", pair.B4}},
+		{"unknown interface", pair.A.Name, []string{"-c", "1", "-I", "nosuch0", pair.B4}},
+		{"source not local", pair.A.Name, []string{"-c", "1", "-I", "10.9.9.9", pair.B4}},
+		{"source of the other family", pair.A.Name, []string{"-c", "1", "-I", pair.A6, pair.B4}},
+		{"source off the device", pair.A.Name, []string{"-c", "1", "-W", "0.2", "-I", "lo", pair.B4}},
+		{"this host", pair.A.Name, []string{"-c", "1", "0.0.0.0"}},
+		{"this host ipv6", pair.A.Name, []string{"-c", "1", "::"}},
+		{"broadcast", pair.A.Name, []string{"-c", "1", "10.0.0.255"}},
+		{"name of the other family", pair.A.Name, []string{"-c", "1", "-6", "peer"}},
+		{"network unreachable", pair.A.Name, []string{"-c", "1", "10.9.9.9"}},
+		// A small send buffer, as iputils', makes a flood to a neighbour
+		// that does not answer ARP go in bursts.
+		{"flood to a dead neighbour", pair.A.Name, []string{"-f", "-c", "14", "10.0.0.97"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -266,9 +313,9 @@ func TestIntegrationPingGolden(t *testing.T) {
 					want[i] = txRE.ReplaceAllString(want[i], "N packets transmitted")
 				}
 			}
-			if strings.Join(got, "\n") != strings.Join(want, "\n") || r.code != peer.code {
-				t.Errorf("ping %s in %s:\nnsdiag (exit %d):\n%s\niputils (exit %d):\n%s\nnsdiag stderr: %s",
-					strings.Join(c.args, " "), c.ns, r.code, r.stdout, peer.code, peer.out, r.stderr)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") || r.code != peer.code || !sameStderr(r.stderr, peer.errOut) {
+				t.Errorf("ping %s in %s:\nnsdiag (exit %d):\n%s\niputils (exit %d):\n%s\nnsdiag stderr: %s\niputils stderr: %s",
+					strings.Join(c.args, " "), c.ns, r.code, r.stdout, peer.code, peer.out, r.stderr, peer.errOut)
 			}
 		})
 	}

@@ -30,7 +30,10 @@ func newPingText(out, errOut io.Writer, o *pingOptions, host string, p *icmp.Pin
 
 // start prints the header, e.g. "PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data."
 func (t *pingText) start() {
-	dest := t.o.cfg.Dest
+	dest := t.p.Dest()
+	if t.p.SourceOffDevice() {
+		fmt.Fprintf(t.errOut, "ping: Warning: source address might be selected on device other than: %s\n", t.p.Device())
+	}
 	var b strings.Builder
 	if dest.Is6() {
 		fmt.Fprintf(&b, "PING %s(%s) ", t.host, t.addr(dest))
