@@ -172,6 +172,8 @@ func (p *Printer) ethertypeBody(typ uint16, b []byte, length int) bool {
 		p.ipv6(b, length)
 	case 0x0806, 0x8035:
 		p.arp(b, length)
+	case 0x8847, 0x8848:
+		p.mpls(b, length)
 	default:
 		return false
 	}

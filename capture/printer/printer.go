@@ -69,7 +69,11 @@ type Printer struct {
 	conns       tcpState
 	ipc         ipCtx
 	mdns        bool // the DNS message being printed is multicast DNS
-	ifnames     map[int]string
+	// bailed marks a decoder that stopped where tcpdump's GET macros
+	// jump out of the link printer, which then reports no link header:
+	// -x dumps the whole frame.
+	bailed  bool
+	ifnames map[int]string
 
 	link  linkDecoder
 	jline []byte // the text line AppendJSON embeds
@@ -118,7 +122,11 @@ func (p *Printer) Append(dst []byte, pkt *Packet) []byte {
 		return out
 	}
 	p.timestamp(pkt.Time)
+	p.bailed = false
 	hdr := p.linkLayer(pkt, length)
+	if p.bailed {
+		hdr = 0
+	}
 	switch p.opts.Hex {
 	case HexPayload, HexASCIIPayload:
 		if hdr < len(pkt.Data) {

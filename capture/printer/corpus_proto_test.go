@@ -122,3 +122,38 @@ func ahCorpus(t testing.TB) []rec {
 	}
 	return r
 }
+
+// mplsCorpus is MPLS label stacks over IPv4 and IPv6: explicit NULL labels,
+// payloads known by their first byte, reserved labels -v names, an unknown
+// payload, an unfinished stack.
+func mplsCorpus(t testing.TB) []rec {
+	label := func(l uint32, tc uint32, bottom bool, ttl uint32) []byte {
+		e := l<<12 | tc<<9 | ttl
+		if bottom {
+			e |= 0x100
+		}
+		return u32s(e)
+	}
+	ip4 := eth(t, layers.EthernetTypeIPv4, v4(layers.IPProtocolICMPv4), &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 3, Seq: 4}, pay(8))[14:]
+	u6 := v6(layers.IPProtocolUDP)
+	u := &layers.UDP{SrcPort: 1000, DstPort: 53}
+	u.SetNetworkLayerForChecksum(u6)
+	ip6 := eth(t, layers.EthernetTypeIPv6, u6, u, pay(4))[14:]
+	var r []rec
+	add := func(typ layers.EthernetType, parts ...[]byte) {
+		var b []byte
+		for _, p := range parts {
+			b = append(b, p...)
+		}
+		r = append(r, rec{data: eth(t, typ, gopacket.Payload(b))})
+	}
+	add(layers.EthernetTypeMPLSUnicast, label(100, 0, true, 64), ip4)
+	add(layers.EthernetTypeMPLSUnicast, label(16, 5, false, 255), label(0, 0, true, 63), ip4)
+	add(layers.EthernetTypeMPLSUnicast, label(2, 0, true, 1), ip6)
+	add(layers.EthernetTypeMPLSMulticast, label(1048575, 7, false, 2), label(1, 0, false, 2), label(3000, 0, true, 2), ip6)
+	add(layers.EthernetTypeMPLSUnicast, label(13, 0, true, 1), []byte{0x00, 0x00, 0x01, 0x02}, pay(20))
+	add(layers.EthernetTypeMPLSUnicast, label(7, 0, false, 9), label(3, 0, true, 9), ip4)
+	full := eth(t, layers.EthernetTypeMPLSUnicast, gopacket.Payload(append(label(20, 0, false, 1), label(21, 0, true, 1)...)))
+	r = append(r, rec{data: full[:14+6], wire: len(full)})
+	return r
+}
