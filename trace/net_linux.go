@@ -40,6 +40,9 @@ type sockNet struct {
 	out     chan answer
 	done    chan struct{}
 	readers sync.WaitGroup
+	// rd are the sockets answers are read from; pbuf is pending's buffer.
+	rd   []reader
+	pbuf []byte
 }
 
 // sock is a nonblocking socket registered with the runtime poller, so that
@@ -130,20 +133,16 @@ func openNet(c Config) (_ *sockNet, err error) {
 		n.payload = make([]byte, c.PacketLen-c.headerLen()-8)
 		fillPayload(n.payload)
 	}
-	n.readers.Add(1)
-	go n.read(n.icmp, withoutPort(n.fromICMP))
+	n.listen(n.icmp, withoutPort(n.fromICMP))
 	switch {
 	case c.Method == TCP:
-		n.readers.Add(1)
-		go n.read(n.probe, withoutPort(n.fromTCP))
+		n.listen(n.probe, withoutPort(n.fromTCP))
 	case c.Method == UDP && c.Paris:
 	case c.Method == UDP && c.FixedPort:
-		n.readers.Add(1)
-		go n.read(n.probe, withoutPort(n.fromUDP))
+		n.listen(n.probe, withoutPort(n.fromUDP))
 	case c.Method == UDP:
 		// Read from the probes' own socket: a service's answer there.
-		n.readers.Add(1)
-		go n.read(n.probe, func(_ []byte, from netip.Addr, port int) (answer, bool) {
+		n.listen(n.probe, func(_ []byte, from netip.Addr, port int) (answer, bool) {
 			return n.udpReply(from, uint16(port), n.sport)
 		})
 	}
@@ -511,33 +510,79 @@ func (n *sockNet) tooBig() error {
 
 func (n *sockNet) answers() <-chan answer { return n.out }
 
+// matchFunc matches a packet read from a socket to a probe.
+type matchFunc func(b []byte, from netip.Addr, port int) (answer, bool)
+
+// reader is a socket that answers arrive on, and how to match them.
+type reader struct {
+	s     *sock
+	match matchFunc
+}
+
+// listen reads s from now on, in its own goroutine.
+func (n *sockNet) listen(s *sock, match matchFunc) {
+	n.rd = append(n.rd, reader{s, match})
+	n.readers.Add(1)
+	go n.read(s, match)
+}
+
+// recv reads one packet from fd and matches it.
+func recv(fd int, buf, oob []byte, flags int, match matchFunc) (a answer, ok bool, err error) {
+	nb, noob, _, from, err := unix.Recvmsg(fd, buf, oob, flags)
+	if err != nil {
+		return answer{}, false, err
+	}
+	src, port := addrPort(from)
+	if a, ok = match(buf[:nb], src, port); ok {
+		a.at = rxTime(oob[:noob])
+	}
+	return a, ok, nil
+}
+
+// pending implements network: it reads, without waiting, what the
+// sockets hold that their goroutines have not read yet.
+func (n *sockNet) pending() []answer {
+	if n.pbuf == nil {
+		n.pbuf = make([]byte, 65536)
+	}
+	var out []answer
+	oob := make([]byte, 256)
+	for _, r := range n.rd {
+		r.s.rc.Control(func(fd uintptr) {
+			for {
+				a, ok, err := recv(int(fd), n.pbuf, oob, unix.MSG_DONTWAIT, r.match)
+				if err == unix.EAGAIN || err == unix.EBADF {
+					return
+				}
+				if ok {
+					out = append(out, a)
+				}
+			}
+		})
+	}
+	return out
+}
+
 // read reads packets from s until it is closed and hands those that match
 // to the scheduler.
-func (n *sockNet) read(s *sock, match func(b []byte, from netip.Addr, port int) (answer, bool)) {
+func (n *sockNet) read(s *sock, match matchFunc) {
 	defer n.readers.Done()
 	buf := make([]byte, 65536)
 	oob := make([]byte, 256)
 	for {
-		var nb, noob int
-		var from unix.Sockaddr
+		var a answer
+		var ok bool
 		var rerr error
 		err := s.rc.Read(func(fd uintptr) bool {
-			nb, noob, _, from, rerr = unix.Recvmsg(int(fd), buf, oob, 0)
+			a, ok, rerr = recv(int(fd), buf, oob, 0, match)
 			return rerr != unix.EAGAIN
 		})
 		if err != nil {
 			return
 		}
-		if rerr != nil {
+		if rerr != nil || !ok {
 			continue
 		}
-		at := rxTime(oob[:noob])
-		src, port := addrPort(from)
-		a, ok := match(buf[:nb], src, port)
-		if !ok {
-			continue
-		}
-		a.at = at
 		select {
 		case n.out <- a:
 		case <-n.done:
@@ -548,7 +593,7 @@ func (n *sockNet) read(s *sock, match func(b []byte, from netip.Addr, port int) 
 
 // withoutPort adapts a matcher of packets whose ports are their own to
 // read.
-func withoutPort(m func(b []byte, from netip.Addr) (answer, bool)) func([]byte, netip.Addr, int) (answer, bool) {
+func withoutPort(m func(b []byte, from netip.Addr) (answer, bool)) matchFunc {
 	return func(b []byte, from netip.Addr, _ int) (answer, bool) { return m(b, from) }
 }
 

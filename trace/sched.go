@@ -16,6 +16,9 @@ type network interface {
 	send(ttl int, seq uint32) (id uint32, at time.Time, err error)
 	// answers delivers answers that belong to this trace.
 	answers() <-chan answer
+	// pending returns answers that have arrived but are not yet
+	// delivered, without waiting.
+	pending() []answer
 }
 
 // answer is a reply matched to a probe id.
@@ -114,6 +117,9 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 				if exp := s.sent.Add(timeout(slots, i, q, c.Wait)); exp.After(now) {
 					next = exp
 				} else {
+					// Answers already in count, even for a wait of 0,
+					// as traceroute reads its sockets before expiring.
+					drain(slots, byID, nw)
 					s.done = true
 				}
 			}
@@ -175,18 +181,32 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 		case a := <-nw.answers():
 			record(slots, byID, a)
 			// Take every answer already queued before rescanning.
-			for more := true; more; {
-				select {
-				case a := <-nw.answers():
-					record(slots, byID, a)
-				default:
-					more = false
-				}
-			}
+			queued(slots, byID, nw)
 		case <-timer.C:
 		}
 	}
 	return res, nil
+}
+
+// queued records the answers waiting in nw's channel.
+func queued(slots []slot, byID map[uint32]int, nw network) {
+	for {
+		select {
+		case a := <-nw.answers():
+			record(slots, byID, a)
+		default:
+			return
+		}
+	}
+}
+
+// drain records every answer that has arrived: queued, or still in the
+// sockets.
+func drain(slots []slot, byID map[uint32]int, nw network) {
+	queued(slots, byID, nw)
+	for _, a := range nw.pending() {
+		record(slots, byID, a)
+	}
 }
 
 // localTooBig is what send returns for a Don't Fragment probe longer

@@ -41,6 +41,8 @@ func (f *fakeNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 
 func (f *fakeNet) answers() <-chan answer { return f.out }
 
+func (f *fakeNet) pending() []answer { return nil }
+
 func runFake(t *testing.T, c Config, f *fakeNet) (string, Result, time.Duration) {
 	t.Helper()
 	c.Dest = netip.MustParseAddr("10.9.9.9")
@@ -154,6 +156,8 @@ func (n tooBigNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 
 func (n tooBigNet) answers() <-chan answer { return n.out }
 
+func (n tooBigNet) pending() []answer { return nil }
+
 func TestScheduleLocalTooBigEndsAtFirstHop(t *testing.T) {
 	c := Config{Dest: netip.MustParseAddr("10.9.9.9"), DontFragment: true}.Defaults()
 	var got []Probe
@@ -169,5 +173,43 @@ func TestScheduleLocalTooBigEndsAtFirstHop(t *testing.T) {
 		if p.Answered() || p.Note != "!F-1500" || !p.Final {
 			t.Errorf("probe %+v: want no responder, note !F-1500, final", p)
 		}
+	}
+}
+
+// heldNet holds every answer in its "sockets" until pending is called, as
+// when answers arrive faster than the reader goroutine runs.
+type heldNet struct {
+	held []answer
+	out  chan answer
+}
+
+func (n *heldNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
+	at := time.Now()
+	n.held = append(n.held, answer{id: seq, at: at.Add(time.Microsecond), from: netip.MustParseAddr("10.0.0.1"), final: ttl >= 2, reached: ttl >= 2})
+	return seq, at, nil
+}
+
+func (n *heldNet) answers() <-chan answer { return n.out }
+
+func (n *heldNet) pending() []answer {
+	h := n.held
+	n.held = nil
+	return h
+}
+
+func TestScheduleZeroWaitTakesAnswersAlreadyIn(t *testing.T) {
+	c := Config{Dest: netip.MustParseAddr("10.9.9.9"), Wait: Wait{Max: time.Nanosecond, Here: -1, Near: -1}}.Defaults()
+	var seq uint32
+	answered := 0
+	res, err := schedule(context.Background(), c, &heldNet{out: make(chan answer)}, &seq, func(p Probe) {
+		if p.Answered() {
+			answered++
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answered != 6 || res.Hops != 2 || !res.Reached {
+		t.Errorf("%d answered, result %+v; want both hops' 6 answers taken before expiring", answered, res)
 	}
 }
