@@ -184,10 +184,12 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 		// their source ports.
 		a.cfg.FixedPort = true
 	}
-	a.cfg.FirstTTL = c.Int("first")
-	a.cfg.MaxTTL = c.Int("max-hops")
-	a.cfg.Queries = c.Int("queries")
-	a.cfg.SimultaneousProbes = c.Int("sim-queries")
+	// traceroute reads these as unsigned: -m -1 is too many hops and
+	// -N -1 keeps every probe in flight.
+	a.cfg.FirstTTL = int(uint32(c.Int("first")))
+	a.cfg.MaxTTL = int(uint32(c.Int("max-hops")))
+	a.cfg.Queries = int(uint32(c.Int("queries")))
+	a.cfg.SimultaneousProbes = int(uint32(c.Int("sim-queries")))
 	if c.IsSet("port") {
 		a.cfg.Port = c.Int("port")
 	}
@@ -213,9 +215,6 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 		return a, errors.New("no more than 10 probes per hop")
 	}
 	// As traceroute, -N 0 and -p 0 mean the defaults.
-	if a.cfg.SimultaneousProbes < 0 {
-		return a, fmt.Errorf("bad -N %d: give the number of probes in flight, such as 16", a.cfg.SimultaneousProbes)
-	}
 	// traceroute reads -p as an unsigned number and uses its low 16 bits
 	// (-1 is port 65535).
 	a.cfg.Port = int(uint32(a.cfg.Port))

@@ -270,7 +270,7 @@ func TestTraceUsageErrors(t *testing.T) {
 		{[]string{"trace", "-I", "-T", "127.0.0.1"}, "-I, -T and -U exclude each other"},
 		{[]string{"trace", "-s", "10.0.0.300", "127.0.0.1"}, "bad -s"},
 		{[]string{"trace", "-s", "::1", "127.0.0.1"}, "IP version mismatch"},
-		{[]string{"trace", "-N", "-1", "127.0.0.1"}, "bad -N"},
+		{[]string{"trace", "-m", "-1", "127.0.0.1"}, "max hops cannot be more than 255"},
 		{[]string{"trace", "-6", "127.0.0.1"}, "127.0.0.1"},
 		{[]string{"trace", "-n", "nsdt-no-such-ns", "127.0.0.1"}, "not found"},
 	} {
