@@ -94,7 +94,7 @@ func openSocket(cfg *Config) (*socket, error) {
 				return fmt.Errorf("SO_BINDTODEVICE %s: %w (no interface %s in %s; list them with ip -n NS link; -I takes an interface or a local address)", s.device, unix.ENODEV, s.device, cfg.Target.Label())
 			}
 		}
-		src, err := probeSource(s.dest, s.device, srcGiven)
+		src, err := s.source(cfg.Dest, srcGiven)
 		if err != nil {
 			if errors.Is(err, unix.EADDRNOTAVAIL) && srcGiven.IsValid() {
 				return fmt.Errorf("%w (%s is not an address in %s; list them with ip -n NS addr)", err, srcGiven, cfg.Target.Label())
@@ -199,6 +199,20 @@ func addrOf(sa unix.Sockaddr) netip.Addr {
 		return netip.AddrFrom16(sa.Addr).Unmap()
 	}
 	return netip.Addr{}
+}
+
+// source finds the address requests leave from. As iputils, no route is
+// asked for an IPv6 link-local destination: without a zone or -I the
+// kernel picks the interface at each send, and the source stays
+// unspecified ("from :: DEV" in the header).
+func (s *socket) source(dest, given netip.Addr) (netip.Addr, error) {
+	if s.v6 && (dest.IsLinkLocalUnicast() || dest.IsLinkLocalMulticast()) {
+		if given.IsValid() {
+			return given, nil
+		}
+		return netip.IPv6Unspecified(), nil
+	}
+	return probeSource(s.dest, s.device, given)
 }
 
 // probeSource connects a UDP socket towards dest, which sends nothing but

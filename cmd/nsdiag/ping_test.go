@@ -219,6 +219,13 @@ func TestIntegrationPingGolden(t *testing.T) {
 	if out, err := exec.Command("ip", "netns", "exec", damage.B.Name, "nft", rule).CombinedOutput(); err != nil {
 		t.Fatalf("nft: %v %s", err, out)
 	}
+	// ll: a bare veth pair with only the kernel's link-local addresses
+	// (no duplicate address detection, so they are usable at once).
+	llA, llB := netnstest.NewNS(t, "lla"), netnstest.NewNS(t, "llb")
+	netnstest.Sysctl(t, llA, "net.ipv6.conf.default.accept_dad", "0")
+	netnstest.Sysctl(t, llB, "net.ipv6.conf.default.accept_dad", "0")
+	llDevA, llDevB := netnstest.Veth(t, llA, llB)
+	peerLL := linkLocal(t, llB.Name, llDevB)
 	hostsDir := filepath.Join("/etc/netns", pair.A.Name)
 	if err := os.MkdirAll(hostsDir, 0o755); err != nil {
 		t.Fatal(err)
@@ -282,6 +289,12 @@ func TestIntegrationPingGolden(t *testing.T) {
 		// A small send buffer, as iputils', makes a flood to a neighbour
 		// that does not answer ARP go in bursts.
 		{"flood to a dead neighbour", pair.A.Name, []string{"-f", "-c", "14", "10.0.0.97"}},
+		// No route is asked for a link-local address: the kernel picks
+		// the interface when there is no zone, and the header's source
+		// stays :: with -I (iputils warns of it).
+		{"link-local with a zone", llA.Name, []string{"-c", "1", peerLL + "%" + llDevA}},
+		{"link-local with -I", llA.Name, []string{"-c", "1", "-I", llDevA, peerLL}},
+		{"link-local without a zone", llA.Name, []string{"-c", "1", peerLL}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -322,6 +335,21 @@ func TestIntegrationPingGolden(t *testing.T) {
 }
 
 func (r result) out() string { return r.stdout }
+
+// linkLocal waits for dev's link-local address in ns and returns it.
+func linkLocal(t *testing.T, ns, dev string) string {
+	t.Helper()
+	re := regexp.MustCompile(`inet6 (fe80::[0-9a-f:]+)/64`)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		out, err := exec.Command("ip", "-n", ns, "-6", "-o", "addr", "show", "dev", dev, "scope", "link").Output()
+		if m := re.FindSubmatch(out); err == nil && m != nil {
+			return string(m[1])
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no link-local address on %s in %s: %v %s", dev, ns, err, out)
+		}
+	}
+}
 
 // floodLineRE is a line of flood output: dots, backspaces, E and C.
 var floodLineRE = regexp.MustCompile(`^[.\x08 EC]+$`)
