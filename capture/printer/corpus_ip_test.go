@@ -103,6 +103,16 @@ func ipv4Corpus(t testing.TB) []rec {
 	bc[14+10] ^= 0xff
 	bc[14+8+20+6] ^= 0x55
 	add(bc)
+	// Record and source routes: filled and empty slots, a bad pointer.
+	for _, o := range []layers.IPv4Option{
+		{OptionType: 7, OptionLength: 11, OptionData: []byte{8, 10, 0, 0, 1, 0, 0, 0, 0}},
+		{OptionType: 131, OptionLength: 11, OptionData: []byte{4, 10, 9, 9, 9, 10, 8, 8, 8}},
+		{OptionType: 137, OptionLength: 7, OptionData: []byte{2, 1, 2, 3, 4}},
+	} {
+		rr := v4(layers.IPProtocolICMPv4)
+		rr.Options = []layers.IPv4Option{o}
+		add(eth(t, layers.EthernetTypeIPv4, rr, &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 1, Seq: 3}, pay(8)))
+	}
 	return r
 }
 

@@ -231,6 +231,8 @@ func (p *Printer) ipOptions(b []byte, length int) int {
 		switch code {
 		case 0:
 			return optOK
+		case 7, 131, 137:
+			p.ipRoute(b, n)
 		case 148:
 			if n < 4 {
 				p.s(" [bad length ")
@@ -244,6 +246,36 @@ func (p *Printer) ipOptions(b []byte, length int) int {
 		b, length = b[n:], length-n
 	}
 	return optOK
+}
+
+// ipRoute prints a record or source route option's addresses as
+// tcpdump's ip_printroute: a comma after each one already filled in.
+func (p *Printer) ipRoute(o []byte, n int) {
+	if n < 3 {
+		p.s(" [bad length ")
+		p.i(n)
+		p.c(']')
+		return
+	}
+	if (n+1)&3 != 0 {
+		p.s(" [bad length ")
+		p.i(n)
+		p.c(']')
+	}
+	ptr := int(o[2]) - 1
+	if ptr < 3 || (ptr+1)&3 != 0 || ptr > n+1 {
+		p.s(" [bad ptr ")
+		p.u(uint64(o[2]))
+		p.c(']')
+	}
+	// Like tcpdump, a last address may run past a badly sized option.
+	for i := 3; i < n && i+4 <= len(o); i += 4 {
+		p.c(' ')
+		p.ip4(o[i:])
+		if ptr > i {
+			p.c(',')
+		}
+	}
 }
 
 // ipv6 prints an IPv6 packet and walks its extension headers.
