@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nsdiag/nsdiag/nsexec"
 	"go.yaml.in/yaml/v3"
@@ -61,12 +62,14 @@ type labParser struct {
 	bridges map[string]map[string]*yaml.Node
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+// yamlLine is compiled on first use: every nsdiag command starts with the
+// package's init, and only a bad lab file needs it.
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // syntaxError turns the YAML library's "yaml: line 3: ..." into FILE:3: ....
 func (p *labParser) syntaxError(err error) error {
 	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &LabError{File: p.lab.File, Line: line, Msg: "bad YAML: " + m[2]}
 	}
