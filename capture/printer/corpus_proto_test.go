@@ -157,3 +157,57 @@ func mplsCorpus(t testing.TB) []rec {
 	r = append(r, rec{data: full[:14+6], wire: len(full)})
 	return r
 }
+
+// vrrpCorpus is VRRP v2 and v3 advertisements as keepalived sends them
+// (TTL 255, valid checksums), a simple password, a bad checksum, a TTL
+// that is not 255, other versions and types, and one cut short.
+func vrrpCorpus(t testing.TB) []rec {
+	inet := func(sum uint32, b []byte) uint16 {
+		for i := 0; i+1 < len(b); i += 2 {
+			sum += uint32(binary.BigEndian.Uint16(b[i:]))
+		}
+		if len(b)%2 == 1 {
+			sum += uint32(b[len(b)-1]) << 8
+		}
+		for sum > 0xffff {
+			sum = sum>>16 + sum&0xffff
+		}
+		return ^uint16(sum)
+	}
+	msg := func(ver, typ, vrid, prio, auth, intvl byte, addrs [][]byte, tail []byte) []byte {
+		b := []byte{ver<<4 | typ, vrid, prio, byte(len(addrs)), auth, intvl, 0, 0}
+		for _, a := range addrs {
+			b = append(b, a...)
+		}
+		return append(b, tail...)
+	}
+	a1, a2 := []byte{10, 0, 0, 100}, []byte{10, 0, 0, 101}
+	var r []rec
+	add := func(b []byte, ttl uint8, v3sum bool, bad bool) {
+		ip := v4(112)
+		ip.TTL = ttl
+		ip.DstIP = []byte{224, 0, 0, 18}
+		sum := uint32(0)
+		if v3sum {
+			for _, a := range [][]byte{ip.SrcIP.To4(), ip.DstIP.To4()} {
+				sum += uint32(binary.BigEndian.Uint16(a)) + uint32(binary.BigEndian.Uint16(a[2:]))
+			}
+			sum += 112 + uint32(len(b))
+		}
+		binary.BigEndian.PutUint16(b[6:], inet(sum, b))
+		if bad {
+			b[6] ^= 0x11
+		}
+		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, gopacket.Payload(b))})
+	}
+	add(msg(2, 1, 51, 100, 0, 1, [][]byte{a1}, make([]byte, 8)), 255, false, false)
+	add(msg(2, 1, 51, 150, 1, 3, [][]byte{a1, a2}, []byte("secret\x00\x00")), 255, false, false)
+	add(msg(2, 1, 7, 255, 2, 1, [][]byte{a1}, make([]byte, 8)), 255, false, true)
+	add(msg(3, 1, 9, 100, 0, 100, [][]byte{a1, a2}, nil), 255, true, false)
+	add(msg(3, 1, 9, 100, 0x0f, 0xff, [][]byte{a1}, nil), 64, true, true)
+	add(msg(2, 2, 1, 1, 0, 1, nil, nil), 255, false, false)
+	add(msg(4, 1, 1, 1, 0, 1, nil, nil), 1, false, false)
+	full := r[1].data
+	r = append(r, rec{data: full[:14+20+10], wire: len(full)}, rec{data: full[:14+20+4], wire: len(full)})
+	return r
+}

@@ -5,6 +5,7 @@ type ipCtx struct {
 	v        int
 	src, dst []byte
 	proto    byte // IPv4 protocol, or the IPv6 header's next-header field
+	ttl      byte // TTL or hop limit, which VRRP checks
 }
 
 var ipProtoNames = map[uint32]string{
@@ -81,7 +82,7 @@ func (p *Printer) ipv4(b []byte, length int) {
 			return
 		}
 	}
-	p.ipc = ipCtx{v: 4, src: b[12:16], dst: b[16:20], proto: nh}
+	p.ipc = ipCtx{v: 4, src: b[12:16], dst: b[16:20], proto: nh, ttl: b[8]}
 	if len(b) < hlen {
 		if nh != 6 && nh != 17 && nh != 132 && nh != 33 {
 			p.addrs()
@@ -335,7 +336,7 @@ func (p *Printer) ipv6(b []byte, length int) {
 		p.i(plen)
 		p.s(") ")
 	}
-	p.ipc = ipCtx{v: 6, src: b[8:24], dst: b[24:40], proto: nh}
+	p.ipc = ipCtx{v: 6, src: b[8:24], dst: b[24:40], proto: nh, ttl: b[7]}
 	if nh != 6 && nh != 17 && nh != 132 && nh != 33 {
 		p.ip6(b[8:24])
 		p.s(" > ")
@@ -607,6 +608,8 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		p.gre(b, length)
 	case 132:
 		p.sctp(b, length)
+	case 112:
+		p.vrrp(b, length)
 	case 51:
 		// tcpdump goes on with the protocol after the AH header; that
 		// printer shows ports without addresses, which the IP header
