@@ -32,7 +32,8 @@ func New(cfg Config) (*Pinger, error) {
 	p.timing = p.dataLen >= timevalLen
 	if p.interval < MinUserInterval && s.datagram {
 		p.Close()
-		return nil, fmt.Errorf("cannot flood; minimal interval allowed without CAP_NET_RAW is %v", MinUserInterval)
+		// iputils' words, then the way out.
+		return nil, fmt.Errorf("cannot flood; minimal interval allowed for user is %v (shorter needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep on nsdiag)", MinUserInterval)
 	}
 	return p, nil
 }
@@ -351,7 +352,12 @@ func (r *run) handleError(q queuedError) bool {
 		if !q.haveHeader || q.origType != want || (!s.datagram && q.origID != s.id) {
 			return false
 		}
-		r.tr.acknowledge(q.origSeq)
+		if !s.v6 {
+			// iputils acknowledges an ICMPv4 error as a reply; its IPv6
+			// side does not, so there errors leave the pipe and the
+			// requests in flight (flood pacing) as they were.
+			r.tr.acknowledge(q.origSeq)
+		}
 		r.stats.Errors++
 		r.evErr = ICMPError{Seq: q.origSeq, From: s.withZone(q.offender, q.offenderScope), Type: q.typ, Code: q.code, Info: q.info, IPv6: s.v6, At: now}
 		r.emit(&r.evErr)

@@ -259,6 +259,8 @@ func TestIntegrationPingGolden(t *testing.T) {
 		{"deadline", deaf.A.Name, []string{"-w", "1", "-i", "0.3", deaf.B4}},
 		{"outstanding", deaf.A.Name, []string{"-O", "-c", "3", "-i", "0.1", "-W", "0.2", deaf.B4}},
 		{"host unreachable on the link", pair.A.Name, []string{"-c", "2", "-i", "0.1", "10.0.0.99"}},
+		// iputils has no pipe here: IPv6 errors are not acknowledged.
+		{"address unreachable on the link", pair.A.Name, []string{"-c", "2", "-i", "0.1", "fd00::99"}},
 		{"time to live exceeded", chain.H1().Name, []string{"-c", "2", "-i", "0.1", "-t", "1", chain.Dest4()}},
 		{"hop limit exceeded", chain.H1().Name, []string{"-c", "2", "-i", "0.1", "-t", "1", chain.Dest6()}},
 		{"host unreachable from the router", chain.H1().Name, []string{"-c", "1", "10.0.2.99"}},
