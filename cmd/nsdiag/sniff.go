@@ -8,6 +8,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 	"github.com/nsdiag/nsdiag/capture"
+	"github.com/nsdiag/nsdiag/capture/filter"
 	"github.com/nsdiag/nsdiag/capture/printer"
 	"github.com/nsdiag/nsdiag/nsexec"
 	"github.com/urfave/cli/v2"
@@ -211,8 +212,32 @@ func runSniff(c *cli.Context) error {
 	if err != nil {
 		return exitWith(1, err) // as tcpdump for a bad count, snaplen or direction
 	}
-	if a.read != "" {
+	switch {
+	case a.read != "":
 		return sniffFile(c, a)
+	case a.dump > 0 && a.iface == "":
+		return sniffDumpOnly(c, a)
 	}
 	return sniffLive(c, a)
+}
+
+// sniffDumpOnly prints the program for -y's link type, Ethernet without
+// one, and opens no socket: tcpdump -d with no -i compiles against a dead
+// handle the same way, so programs can be read for any link type.
+func sniffDumpOnly(c *cli.Context, a *sniffArgs) error {
+	lt := layers.LinkTypeEthernet
+	if a.linkType == "" {
+		fmt.Fprintln(c.App.ErrWriter, "Warning: assuming Ethernet")
+	} else {
+		var err error
+		if lt, err = filter.ParseLinkType(a.linkType); err != nil {
+			return exitWith(1, err)
+		}
+	}
+	prog, err := filter.Compile(a.expr, filter.Options{LinkType: lt, Snaplen: uint32(a.snaplen)})
+	if err != nil {
+		return exitWith(1, err)
+	}
+	filter.Dump(prog, a.dump, c.App.Writer)
+	return nil
 }

@@ -46,7 +46,9 @@ func sniffLive(c *cli.Context, a *sniffArgs) error {
 		fmt.Fprintf(stderr, "nsdiag: data link type %s\n", name)
 	}
 	if a.dump > 0 {
-		prog, err := filter.Compile(a.expr, filter.Options{LinkType: first.LinkType(), Snaplen: uint32(a.snaplen)})
+		// Live, as tcpdump -i IF -d shows the program libpcap would attach
+		// (VLAN tags and direction from the kernel's ancillary data).
+		prog, err := filter.Compile(a.expr, filter.Options{LinkType: first.LinkType(), Snaplen: uint32(a.snaplen), Live: true})
 		if err != nil {
 			return exitWith(1, err)
 		}
