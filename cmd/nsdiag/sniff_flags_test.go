@@ -160,6 +160,32 @@ func TestSniffReadFlags(t *testing.T) {
 	}
 }
 
+// TestSniffReadBanner compares what -r prints on stderr with tcpdump's,
+// for a file of each link type the corpus has.
+func TestSniffReadBanner(t *testing.T) {
+	if _, err := exec.LookPath("tcpdump"); err != nil {
+		t.Skip("tcpdump is not installed")
+	}
+	bin := sniffBin(t)
+	for _, name := range []string{"ipv4", "sll", "sll2", "raw"} {
+		file := filepath.Join("..", "..", "testdata", "printer", name+".pcap")
+		var want, got bytes.Buffer
+		tcpdump := exec.Command("tcpdump", "-n", "-r", file)
+		tcpdump.Stderr = &want
+		ours := exec.Command(bin, "sniff", "-r", file)
+		ours.Stderr = &got
+		if err := tcpdump.Run(); err != nil {
+			t.Fatalf("tcpdump: %v", err)
+		}
+		if err := ours.Run(); err != nil {
+			t.Fatalf("nsdiag: %v", err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: stderr\n%s\ntcpdump's\n%s", name, got.String(), want.String())
+		}
+	}
+}
+
 func TestFilterFileExpr(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"udp\n", "udp"},

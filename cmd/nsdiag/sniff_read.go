@@ -47,6 +47,11 @@ func sniffFile(c *cli.Context, a *sniffArgs) error {
 	}
 	name, desc := capture.LinkTypeName(lt)
 	fmt.Fprintf(stderr, "reading from file %s, link-type %s (%s), snapshot length %d\n", a.read, name, desc, r.Snaplen())
+	if lt == layers.LinkTypeLinuxSLL2 {
+		// The file's interface indexes are looked up on this host, as
+		// tcpdump does and warns.
+		fmt.Fprintln(stderr, "Warning: interface names might be incorrect")
+	}
 
 	var out *sink
 	if a.write != "" {
