@@ -17,9 +17,11 @@ import (
 
 func init() {
 	register(&cli.Command{
-		Name:      "trace",
-		Usage:     "trace the route to a host from inside a network namespace, as traceroute (or mtr --report)",
-		UsageText: "nsdiag trace [-n NETNS] [options] HOST [PACKETLEN]\n\nExamples:\n   nsdiag trace -n h1 10.0.2.1\n   nsdiag trace -n h1 -T -p 443 10.0.2.1\n   nsdiag trace -n h1 --report -c 5 10.0.2.1",
+		Name:  "trace",
+		Usage: "trace the route to a host from inside a network namespace, as traceroute (or mtr --report)",
+		// -IF as -I -F, as traceroute's getopt reads it.
+		UseShortOptionHandling: true,
+		UsageText:              "nsdiag trace [-n NETNS] [options] HOST [PACKETLEN]\n\nExamples:\n   nsdiag trace -n h1 10.0.2.1\n   nsdiag trace -n h1 -T -p 443 10.0.2.1\n   nsdiag trace -n h1 --report -c 5 10.0.2.1",
 		Flags: append([]cli.Flag{
 			netnsFlag,
 			&cli.BoolFlag{Name: "4", Usage: "use IPv4"},

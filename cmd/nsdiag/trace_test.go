@@ -64,7 +64,7 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 		{"-s", c.Addr4[0], c.Dest4()}, {"-i", c.Right[0], "-T", c.Dest6()}, {"-e", c.Dest4()},
 		{c.Dest4(), "0"}, {"-I", c.Dest6(), "0"}, {"0.0.0.0"}, {"-I", "::"},
 		{"-p", "65535", c.Dest4()}, {"-I", "-p", "65535", c.Dest6()}, {"-T", "-p", "65616", c.Dest4()},
-		{"-U", c.Dest4(), "28"}, {"-U", c.Dest6(), "0"},
+		{"-U", c.Dest4(), "28"}, {"-U", c.Dest6(), "0"}, {"-IF", c.Dest4(), "1500"},
 	}
 	for _, args := range cases {
 		// HERE and NEAR of 100: the defaults, 3 and 10 times a round trip
