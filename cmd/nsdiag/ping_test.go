@@ -297,6 +297,8 @@ func TestIntegrationPingGolden(t *testing.T) {
 		{"link-local with a zone", llA.Name, []string{"-c", "1", peerLL + "%" + llDevA}},
 		{"link-local with -I", llA.Name, []string{"-c", "1", "-I", llDevA, peerLL}},
 		{"link-local without a zone", llA.Name, []string{"-c", "1", peerLL}},
+		// Both hosts answer; the second is a duplicate, not marked.
+		{"multicast", llA.Name, []string{"-c", "1", "ff02::1%" + llDevA}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

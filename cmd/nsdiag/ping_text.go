@@ -170,7 +170,9 @@ func (t *pingText) reply(e *icmp.Reply) {
 		t.buf = append(t.buf, rttText(e.RTT)...)
 		t.buf = append(t.buf, " ms"...)
 	}
-	if e.Dup {
+	// Several hosts answer a multicast ping: iputils counts the extra
+	// replies as duplicates but does not mark them.
+	if e.Dup && !t.p.Dest().IsMulticast() {
 		t.buf = append(t.buf, " (DUP!)"...)
 	}
 	if e.WrongSource {
