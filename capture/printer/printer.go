@@ -162,7 +162,9 @@ func (p *Printer) timestamp(t time.Time) {
 			p.first = t
 		}
 		p.prev = t
-		d := t.Sub(ref)
+		// tcpdump subtracts microsecond timestamps: truncate before, not
+		// after, or a delta can be a microsecond off.
+		d := t.Truncate(time.Microsecond).Sub(ref.Truncate(time.Microsecond))
 		if d < 0 {
 			p.c('-')
 			d = -d

@@ -109,6 +109,22 @@ func TestNetNSPrefixAndTimestamps(t *testing.T) {
 	}
 }
 
+// TestDeltaOfMicroseconds: tcpdump subtracts timestamps already cut to
+// microseconds, so nanoseconds below never shift a delta.
+func TestDeltaOfMicroseconds(t *testing.T) {
+	t0 := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, ts := range []TimestampFormat{TimestampDelta, TimestampSinceFirst} {
+		p := New(Options{Timestamp: ts, Location: time.UTC})
+		var got string
+		for _, at := range []time.Duration{990, 4035000} {
+			got = string(p.Append(nil, &Packet{Time: t0.Add(at), LinkType: layers.LinkTypeRaw, Data: []byte{0x45}}))
+		}
+		if want := " 00:00:00.004035 IP  [|ip]\n"; got != want {
+			t.Errorf("format %d: got %q, want %q", ts, got, want)
+		}
+	}
+}
+
 func TestAppendJSON(t *testing.T) {
 	ipv4 := ipv4Corpus(t)
 	tests := []struct {
