@@ -15,16 +15,21 @@ RUNS=${RUNS:-21}
 BIN=${BIN:-bin/nsdiag}
 [ -x "$BIN" ] || { echo "build first: make build" >&2; exit 1; }
 command -v traceroute >/dev/null || { echo "needs traceroute (apt-get install traceroute)" >&2; exit 1; }
-BIN=$(realpath "$BIN")
 LAB=testdata/labs/bench-chain.yaml
 P="nsbt$$-"
 H1="${P}bench-h1"
 DEST=10.0.5.2
 
 ENGINE=$(mktemp)
+# A private copy: the figures are of the binary given, even if bin/nsdiag
+# is rebuilt (by make, or a test) while the bench runs.
+OURS=$(mktemp)
+cp "$BIN" "$OURS"
+chmod 755 "$OURS"
+BIN=$OURS
 cleanup() {
 	"$BIN" lab down --prefix "$P" "$LAB" >/dev/null 2>&1 || true
-	rm -f "$ENGINE"
+	rm -f "$ENGINE" "$OURS"
 }
 trap cleanup EXIT
 CGO_ENABLED=0 go build -o "$ENGINE" ./internal/bench/trace
