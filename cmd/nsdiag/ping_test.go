@@ -231,7 +231,7 @@ func TestIntegrationPingGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(hostsDir) })
-	if err := os.WriteFile(filepath.Join(hostsDir, "hosts"), []byte("10.0.0.2 peer.lab peer\n10.0.0.1 me.lab\nfd00::2 peer6.lab peer6\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(hostsDir, "hosts"), []byte("10.0.0.2 peer.lab peer\n10.0.0.1 me.lab\nfd00::2 peer6.lab peer6\n10.0.0.2 dual.lab dual\nfd00::2 dual.lab dual\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
@@ -245,6 +245,8 @@ func TestIntegrationPingGolden(t *testing.T) {
 		{"ipv6", pair.A.Name, []string{"-c", "2", "-i", "0.1", pair.B6}},
 		{"host name from /etc/netns", pair.A.Name, []string{"-c", "2", "-i", "0.1", "peer"}},
 		{"ipv6 host name", pair.A.Name, []string{"-c", "1", "peer6"}},
+		// glibc's order: an IPv6 address (even a ULA) before IPv4.
+		{"dual-stack host name", pair.A.Name, []string{"-c", "1", "DUAL"}},
 		{"small packets are not timed", pair.A.Name, []string{"-c", "2", "-i", "0.1", "-s", "8", pair.B4}},
 		{"no data", pair.A.Name, []string{"-c", "1", "-s", "0", pair.B4}},
 		{"just timed", pair.A.Name, []string{"-c", "1", "-s", "16", pair.B6}},

@@ -86,6 +86,19 @@ func TestIntegrationNamespaceFiles(t *testing.T) {
 		"db.lab.example.": {netip.MustParseAddr("10.0.0.77"), netip.MustParseAddr("fd00::77")},
 		"v6only.":         {netip.MustParseAddr("fd00::66")},
 	})
+	// glibc prefers fd00::2 to 10.0.0.2 once IPv6 has a route, which a
+	// new veth gets only when its carrier is up: wait for it, so that the
+	// answers below do not depend on the timing.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		ok := false
+		nsexec.Do(p.A, func() error { ok = routable(netip.MustParseAddr("fd00::2")); return nil })
+		if ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no IPv6 route to fd00::2 in A")
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cases := []struct {
@@ -95,9 +108,11 @@ func TestIntegrationNamespaceFiles(t *testing.T) {
 		wantCanon string
 		wantErr   error
 	}{
-		{"peer", Any, "10.0.0.2", "peer.lab", nil},
+		{"peer", Any, "fd00::2", "peer.lab", nil},
+		{"peer", IPv4, "10.0.0.2", "peer.lab", nil},
 		{"peer", IPv6, "fd00::2", "peer.lab", nil},
-		{"db", Any, "10.0.0.77", "db.lab.example", nil},
+		{"db", Any, "fd00::77", "db.lab.example", nil},
+		{"db", IPv4, "10.0.0.77", "db.lab.example", nil},
 		{"db", 10, "fd00::77", "db.lab.example", nil},
 		{"v6only.", IPv4, "", "", ErrNoData},
 		{"nosuch", Any, "", "", ErrNotFound},

@@ -116,13 +116,17 @@ func TestSearchOrder(t *testing.T) {
 	}
 }
 
+// glibc's default table: a ULA ranks with any IPv6 address, above IPv4.
 func TestPrecedence(t *testing.T) {
-	order := []string{"::1", "2001:db8::1", "10.0.0.1", "fd00::1"}
+	order := []string{"::1", "2001:db8::1", "2002::1", "::10.0.0.1", "10.0.0.1"}
 	for i := 1; i < len(order); i++ {
 		hi, lo := netip.MustParseAddr(order[i-1]), netip.MustParseAddr(order[i])
 		if precedence(hi) <= precedence(lo) {
 			t.Errorf("precedence(%s) = %d, not above precedence(%s) = %d", hi, precedence(hi), lo, precedence(lo))
 		}
+	}
+	if ula, global := netip.MustParseAddr("fd00::1"), netip.MustParseAddr("2001:db8::1"); precedence(ula) != precedence(global) {
+		t.Errorf("precedence(%s) = %d, want that of %s, %d", ula, precedence(ula), global, precedence(global))
 	}
 }
 

@@ -8,10 +8,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// sortDest orders candidate destinations as glibc's getaddrinfo does, after
-// RFC 6724 in the two rules that decide in practice: addresses the
-// namespace has no route to go last (rule 1), then higher precedence first
-// (rule 6; ::1 over IPv4 over ULA). The sort is stable, so file or answer
+// sortDest orders candidate destinations as glibc's getaddrinfo does, in
+// the two rules that decide in practice: addresses the namespace has no
+// route to go last (rule 1), then higher precedence first (rule 6, with
+// glibc's built-in table when /etc/gai.conf sets none: ::1, then any other
+// IPv6 including ULA, then IPv4). The sort is stable, so file or answer
 // order breaks ties.
 func sortDest(t nsexec.Target, addrs []netip.Addr) []netip.Addr {
 	usable := make(map[netip.Addr]bool, len(addrs))
@@ -34,11 +35,13 @@ func sortDest(t nsexec.Target, addrs []netip.Addr) []netip.Addr {
 // routable asks the kernel for a source address towards a by connecting a
 // UDP socket, which sends nothing.
 func routable(a netip.Addr) bool {
-	fam := unix.AF_INET
-	var sa unix.Sockaddr = &unix.SockaddrInet4{Port: 9, Addr: a.As4()}
-	if a.Is6() {
-		fam = unix.AF_INET6
-		sa = &unix.SockaddrInet6{Port: 9, Addr: a.As16()}
+	// As4 panics on an IPv6 address: build each family's sockaddr apart.
+	var fam int
+	var sa unix.Sockaddr
+	if a.Is4() {
+		fam, sa = unix.AF_INET, &unix.SockaddrInet4{Port: 9, Addr: a.As4()}
+	} else {
+		fam, sa = unix.AF_INET6, &unix.SockaddrInet6{Port: 9, Addr: a.As16()}
 	}
 	fd, err := unix.Socket(fam, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -48,10 +51,12 @@ func routable(a netip.Addr) bool {
 	return unix.Connect(fd, sa) == nil
 }
 
-// precedence is RFC 6724's default policy table, IPv4 as ::ffff:0:0/96.
+// precedence is glibc's default policy table (RFC 3484's, which glibc
+// keeps rather than RFC 6724's: a ULA such as fd00::2 is preferred to
+// IPv4, as ping NAME shows), IPv4 as ::ffff:0:0/96.
 func precedence(a netip.Addr) int {
 	if a.Is4() {
-		return 35
+		return 10
 	}
 	for _, p := range policy {
 		if p.prefix.Contains(a) {
@@ -67,9 +72,5 @@ var policy = []struct {
 }{
 	{netip.MustParsePrefix("::1/128"), 50},
 	{netip.MustParsePrefix("2002::/16"), 30},
-	{netip.MustParsePrefix("2001::/32"), 5},
-	{netip.MustParsePrefix("fc00::/7"), 3},
-	{netip.MustParsePrefix("::/96"), 1},
-	{netip.MustParsePrefix("fec0::/10"), 1},
-	{netip.MustParsePrefix("3ffe::/16"), 1},
+	{netip.MustParsePrefix("::/96"), 20},
 }
