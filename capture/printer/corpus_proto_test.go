@@ -211,3 +211,49 @@ func vrrpCorpus(t testing.TB) []rec {
 	r = append(r, rec{data: full[:14+20+10], wire: len(full)}, rec{data: full[:14+20+4], wire: len(full)})
 	return r
 }
+
+// stpCorpus is spanning tree BPDUs in 802.3/LLC frames as a Linux bridge
+// sends them (802.1D config, RSTP, topology change), cut-down and unknown
+// ones, and IP in LLC (RFC 948).
+func stpCorpus(t testing.TB) []rec {
+	frame := func(llc ...byte) []byte {
+		f := append([]byte{0x01, 0x80, 0xc2, 0, 0, 0}, macA...)
+		f = binary.BigEndian.AppendUint16(f, uint16(len(llc)))
+		f = append(f, llc...)
+		for len(f) < 60 {
+			f = append(f, 0)
+		}
+		return f
+	}
+	bid := []byte{0x80, 0x00, 2, 0, 0, 0, 0, 1}
+	bpdu := func(version, typ, flags byte, age uint16, rstp bool) []byte {
+		b := []byte{0x42, 0x42, 0x03, 0, 0, version, typ, flags}
+		b = append(b, bid...)
+		b = append(b, u32s(4)...)
+		b = append(b, 0x90, 0x00, 2, 0, 0, 0, 0, 2, 0x80, 0x02)
+		for _, v := range []uint16{age, 20 * 256, 2 * 256, 15 * 256} {
+			b = binary.BigEndian.AppendUint16(b, v)
+		}
+		if rstp {
+			b = append(b, 0)
+		}
+		return b
+	}
+	ip := eth(t, layers.EthernetTypeIPv4, v4(layers.IPProtocolICMPv4), &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 5, Seq: 6}, pay(4))[14:]
+	var r []rec
+	for _, f := range [][]byte{
+		frame(bpdu(0, 0, 0, 0, false)...),
+		frame(bpdu(0, 0, 0x81, 3*256+77, false)...),
+		frame(bpdu(2, 2, 0x3c, 256, true)...),
+		frame(bpdu(2, 2, 0x7a, 0, true)...),
+		frame(0x42, 0x42, 0x03, 0, 0, 0, 0x80),
+		frame(bpdu(0, 0, 0, 0, false)[:20]...),
+		frame(0x42, 0x42, 0x03, 0, 0, 9, 0),
+		frame(0x42, 0x42, 0x03, 0xab, 0xab, 0, 0),
+		frame(0x42, 0x42, 0x03, 0, 0),
+		frame(append([]byte{0x06, 0x06, 0x03}, ip...)...),
+	} {
+		r = append(r, rec{data: f})
+	}
+	return r
+}

@@ -157,6 +157,10 @@ func sllFrame(t testing.TB, v2 bool, src []rec) []rec {
 	for i, p := range src {
 		et := binary.BigEndian.Uint16(p.data[12:14])
 		body := p.data[14:]
+		if et <= 1500 {
+			et = 4 // an 802.3 length: LINUX_SLL_P_802_2, an LLC frame
+			body = body[:min(len(body), int(binary.BigEndian.Uint16(p.data[12:14])))]
+		}
 		pt := types[i%len(types)]
 		var h []byte
 		if v2 {
@@ -202,6 +206,7 @@ func sllCorpus(t testing.TB, v2 bool) []rec {
 	src = append(src, otherCorpus(t)[:2]...)
 	// Tags the kernel left in the payload, as -i any shows a VLAN's parent.
 	src = append(src, vlanCorpus(t)...)
+	src = append(src, stpCorpus(t)...)
 	return sllFrame(t, v2, src)
 }
 
@@ -227,6 +232,7 @@ var corpus = []corpusFile{
 	{"ah", layers.LinkTypeEthernet, ahCorpus, false},
 	{"mpls", layers.LinkTypeEthernet, mplsCorpus, false},
 	{"vrrp", layers.LinkTypeEthernet, vrrpCorpus, false},
+	{"stp", layers.LinkTypeEthernet, stpCorpus, false},
 	{"sll", layers.LinkTypeLinuxSLL, func(t testing.TB) []rec { return sllCorpus(t, false) }, false},
 	{"sll2", layers.LinkTypeLinuxSLL2, func(t testing.TB) []rec { return sllCorpus(t, true) }, false},
 	{"raw", layers.LinkTypeRaw, func(t testing.TB) []rec { return rawFrame(append(ipv4Corpus(t), ipv6Corpus(t)...)) }, false},

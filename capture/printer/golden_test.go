@@ -33,6 +33,7 @@ var (
 		"vlan":            {"-xx", "-e -v"},
 		"sctp":            {"-vv", "-X"},
 		"mpls":            {"-e -v", "-x"},
+		"stp":             {"-e -v", "-x"},
 	}
 	// recorded are pcaps of real traffic made by testdata/printer/live*.sh.
 	recorded = []string{"live_eth", "live_any", "live_routed", "live_routed_any"}

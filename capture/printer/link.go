@@ -133,7 +133,17 @@ func (p *Printer) ether(data []byte, length int) int {
 	}
 	if typ <= 1500 {
 		// An 802.3 length field and an LLC header: tcpdump decodes LLC/SNAP,
-		// we print the frame as tcpdump prints an unknown payload.
+		// we decode spanning tree and print the rest as tcpdump prints an
+		// unknown payload.
+		if llc := body[:min(len(body), int(typ))]; llcKnown(llc) {
+			if p.opts.LinkHeader {
+				p.s("802.3, length ")
+				p.u(uint64(typ))
+				p.s(": ")
+			}
+			p.llc(llc, int(typ))
+			return hdr + 3
+		}
 		if !p.opts.LinkHeader {
 			p.mac(src)
 			p.s(" > ")
@@ -317,19 +327,33 @@ func (p *Printer) cooked(data []byte, hlen, length int, typ uint16, addr []byte,
 		if p.opts.Quiet {
 			return
 		}
-		p.ethertype(proto)
+		switch proto {
+		case 1:
+			p.s("802.3")
+		case 4:
+			p.s("802.2")
+		default:
+			p.ethertype(proto)
+		}
 		p.s(", length ")
 		p.u(uint64(length)) // less the VLAN tags, as tcpdump
 		p.s(": ")
 	}
+	body, wire := data[hlen:], length-hlen
+	if typ == 4 && llcKnown(body) {
+		if p.opts.LinkHeader {
+			header()
+		}
+		p.llc(body, wire)
+		return hlen + 3
+	}
 	if typ <= 1500 {
-		// Novell 802.3, 802.2 LLC, CAN...: tcpdump's decoders, not ours.
+		// Novell 802.3, other 802.2 LLC, CAN...: tcpdump's decoders, not ours.
 		return hlen
 	}
 	if p.opts.LinkHeader {
 		header()
 	}
-	body, wire := data[hlen:], length-hlen
 	// A VLAN tag the kernel left in the payload: tcpdump names the tag
 	// (with -e) and the type inside, then goes on with that type.
 	for typ == 0x8100 {
