@@ -113,15 +113,7 @@ func (p *Printer) ether(data []byte, length int) int {
 		}
 		typ = be16(body[2:])
 		if p.opts.LinkHeader {
-			tci := be16(body)
-			p.s("vlan ")
-			p.u(uint64(tci & 0xfff))
-			p.s(", p ")
-			p.u(uint64(tci >> 13))
-			if tci&0x1000 != 0 {
-				p.s(", DEI")
-			}
-			p.s(", ")
+			p.vlanTag(be16(body))
 			p.ethertype(typ)
 			p.s(", ")
 		}
@@ -170,6 +162,19 @@ func (p *Printer) ether(data []byte, length int) int {
 		p.defaultPrint(body)
 	}
 	return hdr
+}
+
+// vlanTag prints an 802.1Q tag control field as tcpdump's
+// ieee8021q_tci_string, and the separator after it.
+func (p *Printer) vlanTag(tci uint16) {
+	p.s("vlan ")
+	p.u(uint64(tci & 0xfff))
+	p.s(", p ")
+	p.u(uint64(tci >> 13))
+	if tci&0x1000 != 0 {
+		p.s(", DEI")
+	}
+	p.s(", ")
 }
 
 // ethertypeBody prints what an ethertype carries; false when tcpdump would
@@ -362,15 +367,7 @@ func (p *Printer) cooked(data []byte, hlen, length int, typ uint16, addr []byte,
 			return hlen + min(len(body), max(wire, 0))
 		}
 		if p.opts.LinkHeader {
-			tci := be16(body)
-			p.s("vlan ")
-			p.u(uint64(tci & 0xfff))
-			p.s(", p ")
-			p.u(uint64(tci >> 13))
-			if tci&0x1000 != 0 {
-				p.s(", DEI")
-			}
-			p.s(", ")
+			p.vlanTag(be16(body))
 		}
 		if typ = be16(body[2:]); typ <= 1500 {
 			typ = 4 // LINUX_SLL_P_802_2: an LLC frame

@@ -122,10 +122,7 @@ func (p *Printer) sctpChunk(id, flags byte, c []byte) bool {
 			p.c(' ')
 		}
 		if len(c) < 12 {
-			p.s("bogus chunk length ")
-			p.i(len(c) + 4)
-			p.c(']')
-			return false
+			return p.sctpBogus(c)
 		}
 		p.sctpField("[TSN: ", be32(c), "] ")
 		p.sctpField("[SID: ", uint32(be16(c[4:])), "] ")
@@ -139,10 +136,7 @@ func (p *Printer) sctpChunk(id, flags byte, c []byte) bool {
 		}
 		p.s("] ")
 		if len(c) == 12 {
-			p.s("bogus chunk length ")
-			p.i(len(c) + 4)
-			p.c(']')
-			return false
+			return p.sctpBogus(c)
 		}
 		if p.opts.Verbose >= 2 {
 			p.s("[Payload")
@@ -154,10 +148,7 @@ func (p *Printer) sctpChunk(id, flags byte, c []byte) bool {
 		}
 	case 0x01, 0x02:
 		if len(c) < 16 {
-			p.s("bogus chunk length ")
-			p.i(len(c) + 4)
-			p.c(']')
-			return false
+			return p.sctpBogus(c)
 		}
 		p.sctpField("[init tag: ", be32(c), "] ")
 		p.sctpField("[rwnd: ", be32(c[4:]), "] ")
@@ -166,10 +157,7 @@ func (p *Printer) sctpChunk(id, flags byte, c []byte) bool {
 		p.sctpField("[init TSN: ", be32(c[12:]), "] ")
 	case 0x03:
 		if len(c) < 12 {
-			p.s("bogus chunk length ")
-			p.i(len(c) + 4)
-			p.c(']')
-			return false
+			return p.sctpBogus(c)
 		}
 		cum := be32(c)
 		p.sctpField("[cum ack ", cum, "] ")
@@ -192,6 +180,14 @@ func (p *Printer) sctpChunk(id, flags byte, c []byte) bool {
 		}
 	}
 	return true
+}
+
+// sctpBogus ends the line at a chunk too short for its fields.
+func (p *Printer) sctpBogus(c []byte) bool {
+	p.s("bogus chunk length ")
+	p.i(len(c) + 4)
+	p.c(']')
+	return false
 }
 
 func (p *Printer) sctpField(name string, v uint32, end string) {
