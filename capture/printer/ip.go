@@ -214,16 +214,12 @@ func (p *Printer) ipOptions(b []byte, length int) int {
 				return optTrunc
 			}
 			if n = int(b[1]); n < 2 {
-				p.s(" [bad length ")
-				p.i(n)
-				p.c(']')
+				p.badLength(n)
 				return optOK
 			}
 		}
 		if n > length {
-			p.s(" [bad length ")
-			p.i(n)
-			p.c(']')
+			p.badLength(n)
 			return optOK
 		}
 		if n > len(b) {
@@ -236,9 +232,7 @@ func (p *Printer) ipOptions(b []byte, length int) int {
 			p.ipRoute(b, n)
 		case 148:
 			if n < 4 {
-				p.s(" [bad length ")
-				p.i(n)
-				p.c(']')
+				p.badLength(n)
 			} else if v := be16(b[2:4]); v != 0 {
 				p.s(" value ")
 				p.u(uint64(v))
@@ -249,19 +243,22 @@ func (p *Printer) ipOptions(b []byte, length int) int {
 	return optOK
 }
 
+// badLength marks an IPv4 option whose length field is wrong.
+func (p *Printer) badLength(n int) {
+	p.s(" [bad length ")
+	p.i(n)
+	p.c(']')
+}
+
 // ipRoute prints a record or source route option's addresses as
 // tcpdump's ip_printroute: a comma after each one already filled in.
 func (p *Printer) ipRoute(o []byte, n int) {
 	if n < 3 {
-		p.s(" [bad length ")
-		p.i(n)
-		p.c(']')
+		p.badLength(n)
 		return
 	}
 	if (n+1)&3 != 0 {
-		p.s(" [bad length ")
-		p.i(n)
-		p.c(']')
+		p.badLength(n)
 	}
 	ptr := int(o[2]) - 1
 	if ptr < 3 || (ptr+1)&3 != 0 || ptr > n+1 {
