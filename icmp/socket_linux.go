@@ -181,7 +181,8 @@ func (s *socket) scopeOf(a netip.Addr, t nsexec.Target) (uint32, error) {
 	if n, err := strconv.ParseUint(z, 10, 32); err == nil {
 		return uint32(n), nil
 	}
-	return 0, fmt.Errorf("unknown interface %q in %s (the zone of %s); list them with ip -n NS link", z, t.Label(), a)
+	// getaddrinfo's words, which ping prints, then the cause.
+	return 0, fmt.Errorf("%s: Name or service not known (no interface %s in %s for the zone; list them with ip -n NS link)", a, z, t.Label())
 }
 
 func sockaddr(a netip.Addr, port int) unix.Sockaddr {

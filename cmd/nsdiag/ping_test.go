@@ -282,6 +282,7 @@ func TestIntegrationPingGolden(t *testing.T) {
 		{"hop limit 0 routed", chain.H1().Name, []string{"-c", "1", "-t", "0", chain.Dest6()}},
 		{"ttl 0", pair.A.Name, []string{"-c", "1", "-t", "0", pair.B4}},
 		{"unknown interface", pair.A.Name, []string{"-c", "1", "-I", "nosuch0", pair.B4}},
+		{"unknown zone", pair.A.Name, []string{"-c", "1", "fe80::1%nosuch0"}},
 		{"source not local", pair.A.Name, []string{"-c", "1", "-I", "10.9.9.9", pair.B4}},
 		{"source of the other family", pair.A.Name, []string{"-c", "1", "-I", pair.A6, pair.B4}},
 		{"source off the device", pair.A.Name, []string{"-c", "1", "-W", "0.2", "-I", "lo", pair.B4}},
