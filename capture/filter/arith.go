@@ -104,7 +104,7 @@ func (c *compiler) binary(opName string, a, b arth) arth {
 }
 
 func (c *compiler) needScratch(r int) {
-	if r >= memWords {
+	if r >= memWords || c.opts.Live && r >= vlanReg {
 		c.fail("too many registers needed to evaluate expression")
 	}
 }

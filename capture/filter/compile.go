@@ -26,8 +26,9 @@ type Options struct {
 	// outbound and ifindex then read the kernel's ancillary data on every
 	// link type (libpcap does the same for live captures and refuses them
 	// on files without a cooked header), and the first "vlan" matches the
-	// tag the kernel strips on receive (ancillary data too). Cooked
-	// implies Live.
+	// tag the kernel strips on receive (ancillary data too) or one still in
+	// the packet, moving later offsets only for the latter, as libpcap
+	// does. Cooked implies Live.
 	Live bool
 	// Netmask of the capture network, for "ip broadcast"; nil means unknown
 	// and makes "ip broadcast" an error, as in libpcap.
@@ -112,6 +113,11 @@ func compileRaw(expr string, opts Options) (out []insn, err error) {
 	}()
 	if err != nil {
 		return nil, err
+	}
+	if c.vlanVar {
+		// The kernel refuses a program that may read a scratch word
+		// before writing it.
+		e = &bSeq{stmts: []insn{stmt(clsLD|modeIMM, 0), stmt(clsST, vlanReg)}, next: e}
 	}
 	g := &graph{}
 	reject := g.newBlock(&block{ret: true, rv: 0})

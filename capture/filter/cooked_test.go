@@ -13,10 +13,12 @@ import (
 
 // cookedView is what a live "any" socket's filter sees of a packet: the
 // network header at offset 0, and the cooked header's fields as ancillary
-// data.
+// data. Other live sockets see the link header in data and, for a VLAN tag
+// the kernel stripped, vlanp 1 and the tag's TCI.
 type cookedView struct {
 	data                       []byte
 	protocol, pkttype, ifindex uint32
+	vlanp, vlanTCI             uint32
 }
 
 func cookedFrom(pkt []byte, lt layers.LinkType) (cookedView, bool) {
@@ -25,18 +27,19 @@ func cookedFrom(pkt []byte, lt layers.LinkType) (cookedView, bool) {
 		if len(pkt) < 16 {
 			return cookedView{}, false
 		}
-		return cookedView{pkt[16:], uint32(binary.BigEndian.Uint16(pkt[14:])), uint32(binary.BigEndian.Uint16(pkt[0:])), 0}, true
+		return cookedView{data: pkt[16:], protocol: uint32(binary.BigEndian.Uint16(pkt[14:])), pkttype: uint32(binary.BigEndian.Uint16(pkt[0:]))}, true
 	case layers.LinkTypeLinuxSLL2:
 		if len(pkt) < 20 {
 			return cookedView{}, false
 		}
-		return cookedView{pkt[20:], uint32(binary.BigEndian.Uint16(pkt[0:])), uint32(pkt[10]), binary.BigEndian.Uint32(pkt[4:])}, true
+		return cookedView{data: pkt[20:], protocol: uint32(binary.BigEndian.Uint16(pkt[0:])), pkttype: uint32(pkt[10]), ifindex: binary.BigEndian.Uint32(pkt[4:])}, true
 	}
 	return cookedView{}, false
 }
 
 // runKernel interprets a classic BPF program as the kernel does, with the
-// ancillary loads x/net/bpf's VM lacks (protocol, packet type, ifindex).
+// ancillary loads x/net/bpf's VM lacks (protocol, packet type, ifindex,
+// VLAN tag).
 func runKernel(prog []bpf.Instruction, v cookedView) uint32 {
 	raw, err := bpf.Assemble(prog)
 	if err != nil {
@@ -54,6 +57,12 @@ func runKernel(prog []bpf.Instruction, v cookedView) uint32 {
 				return v.pkttype, true
 			case skfAdIfindex:
 				return v.ifindex, true
+			case skfAdVlanTagP:
+				return v.vlanp, true
+			case skfAdVlanTag:
+				// The kernel ignores the load size for ancillary data
+				// (libpcap loads the TCI with ldb).
+				return v.vlanTCI, true
 			}
 			return 0, false
 		}

@@ -19,7 +19,9 @@
 // program for the kernel's view of a live "any" capture as libpcap does (no
 // link header; protocol, packet type and interface index from ancillary
 // data); Options.Live uses ancillary data for inbound, outbound, ifindex and
-// the outer VLAN tag on other live sockets. Anything else in pcap-filter(7)
+// the outer VLAN tag on other live sockets (where that tag may also still
+// be in the packet, which moves later offsets: libpcap keeps which in a
+// scratch register, and so do we). Anything else in pcap-filter(7)
 // (802.11, DECnet, ISO, ATM...) is refused with a "not supported" error
 // rather than compiled wrong.
 //

@@ -83,26 +83,40 @@ func (c *compiler) vlan(id uint32, hasID bool) bexpr {
 	if c.link != linkEther {
 		c.fail("no VLAN support for %s", linkNames[c.link])
 	}
-	if c.opts.Live && !c.vlanSeen {
-		// A live socket sees the outermost tag out of band: the kernel has
-		// stripped it and reports it as ancillary data, and the headers
-		// after it are where they would be untagged. Further tags (QinQ)
-		// are still in the packet.
-		c.vlanSeen = true
-		b := cmp(szB, skfAdOff+skfAdVlanTagP, jmpJEQ, 1)
-		if hasID {
-			b = and(b, &bTest{stmts: []insn{ldAbs(szH, skfAdOff+skfAdVlanTag), stmt(clsALU|aluAND|srcK, 0x0fff)}, jop: jmpJEQ, k: id})
-		}
-		return b
-	}
 	lt := uint32(c.offLT)
-	b := or(or(cmp(szH, lt, jmpJEQ, ether8021Q), cmp(szH, lt, jmpJEQ, ether8021A)), cmp(szH, lt, jmpJEQ, ether9100))
+	tag := or(or(cmp(szH, lt, jmpJEQ, ether8021Q), cmp(szH, lt, jmpJEQ, ether8021A)), cmp(szH, lt, jmpJEQ, ether9100))
 	if hasID {
-		b = and(b, mcmp(szH, c.offNL, 0x0fff, id))
+		tag = and(tag, mcmp(szH, c.offNL, 0x0fff, id))
+	}
+	if c.opts.Live && !c.vlanVar {
+		// A live socket may see the outermost tag either way: the kernel
+		// strips 802.1Q and 802.1ad tags of received frames to ancillary
+		// data, but not 0x9100 ones or those of some sent frames. As in
+		// libpcap, the stripped tag is tried first, and whenever it is
+		// absent the rest of the expression reads 4 bytes further on (even
+		// if no inline tag matches either: libpcap moves its offsets before
+		// that test, so "not vlan and ip" reads the type at 16).
+		c.vlanVar = true
+		var tci bexpr = bConst(true)
+		if hasID {
+			tci = &bTest{stmts: []insn{ldAbs(szH, skfAdOff+skfAdVlanTag), stmt(clsALU|aluAND|srcK, 0x0fff)}, jop: jmpJEQ, k: id}
+		}
+		moved := &bSeq{stmts: []insn{stmt(clsLD|modeIMM, 1), stmt(clsST, vlanReg)}, next: tag}
+		return &bIf{cond: cmp(szB, skfAdOff+skfAdVlanTagP, jmpJEQ, 1), then: tci, els: moved}
 	}
 	c.offLT += 4
 	c.offNL += 4
-	return b
+	return tag
+}
+
+// vlanReg is the scratch word that says, after the first "vlan" of a live
+// program, that its tag was inline (1) rather than stripped (0).
+const vlanReg = memWords - 1
+
+// inlineTag tests vlanReg (see parser.leaf). It reads a register, so it is
+// impure: the optimizer never skips it.
+func inlineTag() bexpr {
+	return &bTest{stmts: []insn{stmt(clsLD|modeMEM, vlanReg)}, jop: jmpJEQ, k: 1, impure: true}
 }
 
 // mplsLabel matches an MPLS label stack entry and moves later offsets past it.

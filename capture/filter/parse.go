@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -17,6 +18,36 @@ type parser struct {
 	// relFail remembers where a speculative relation failed, so nested
 	// parentheses do not make backtracking exponential.
 	relFail map[int]*SyntaxError
+	inLeaf  bool // parsing a primitive under leaf: no second split inside
+}
+
+// leaf parses one primitive with f. After the first "vlan" of a live
+// program, where later headers are depends on where the kernel left that
+// tag: in the packet (4 bytes further on) or stripped to ancillary data.
+// libpcap keeps the difference in a scratch register and loads through X;
+// we parse the primitive twice, with the offsets moved and not, and let
+// the register choose between the two tests at run time.
+func (ps *parser) leaf(f func() (bexpr, qual)) (bexpr, qual) {
+	c := ps.c
+	if !c.vlanVar || ps.inLeaf {
+		return f()
+	}
+	start, saved := ps.p, *c
+	ps.inLeaf = true
+	defer func() { ps.inLeaf = false }()
+	c.offLT += 4
+	c.offNL += 4
+	moved, q, err := ps.attempt(f)
+	if err != nil {
+		*c = saved // a caller may backtrack and try another parse
+		panic(compileError{err})
+	}
+	ps.p, *c = start, saved
+	in, _ := f() // the same tokens again
+	if reflect.DeepEqual(moved, in) {
+		return in, q // reads nothing behind the tag
+	}
+	return &bIf{cond: inlineTag(), then: moved, els: in}, q
 }
 
 func (ps *parser) peek() token { return ps.toks[ps.p] }
@@ -124,9 +155,9 @@ func (ps *parser) expr(q qual) (bexpr, qual) {
 // qualifiers in effect, or a new term.
 func (ps *parser) afterConj(q qual) (bexpr, qual) {
 	t := ps.peek()
-	idAlt := func() (bexpr, qual) { return ps.id(q), q }
+	idAlt := func() (bexpr, qual) { return ps.leaf(func() (bexpr, qual) { return ps.id(q), q }) }
 	termAlt := func() (bexpr, qual) { return ps.term(q) }
-	relAlt := func() (bexpr, qual) { return ps.relation(), qerr }
+	relAlt := func() (bexpr, qual) { return ps.leaf(func() (bexpr, qual) { return ps.relation(), qerr }) }
 	switch {
 	case t.kind == tNum:
 		// A number starts a relation only if an operator follows it.
@@ -164,19 +195,25 @@ var dquals = map[string]bool{"src": true, "dst": true}
 var aquals = map[string]bool{"host": true, "net": true, "port": true, "portrange": true, "gateway": true}
 
 func (ps *parser) rterm(q qual) (bexpr, qual) {
+	if ps.is(tOp, "(") {
+		return ps.try(
+			func() (bexpr, qual) { return ps.leaf(func() (bexpr, qual) { return ps.relation(), qerr }) },
+			func() (bexpr, qual) {
+				ps.next()
+				e, _ := ps.expr(q)
+				ps.expect(tOp, ")", "to close the parenthesis")
+				return e, q
+			})
+	}
+	return ps.leaf(func() (bexpr, qual) { return ps.primitive(q) })
+}
+
+// primitive parses a term that is not a parenthesised expression.
+func (ps *parser) primitive(q qual) (bexpr, qual) {
 	t := ps.peek()
 	switch t.kind {
 	case tOp:
 		switch t.text {
-		case "(":
-			return ps.try(
-				func() (bexpr, qual) { return ps.relation(), qerr },
-				func() (bexpr, qual) {
-					ps.next()
-					e, _ := ps.expr(q)
-					ps.expect(tOp, ")", "to close the parenthesis")
-					return e, q
-				})
 		case "-":
 			return ps.relation(), qerr
 		}

@@ -30,7 +30,7 @@ type compiler struct {
 	expr    string
 
 	protochainUsed bool
-	vlanSeen       bool // a live program matched the stripped outer tag
+	vlanVar        bool // a live program passed its first vlan: see parser.leaf
 }
 
 // compileError carries a semantic error to Compile; the parser unwinds with
