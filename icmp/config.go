@@ -80,6 +80,9 @@ type Config struct {
 	TTL int
 	// Source is an interface name or a local address to send from (ping -I).
 	Source string
+	// Device binds requests to an interface as well as Source's address
+	// (ping -I DEV -I ADDR); it overrides an interface named in Source.
+	Device string
 	// Outstanding asks for an Outstanding event for each request still
 	// unanswered when the next one goes out (ping -O).
 	Outstanding bool

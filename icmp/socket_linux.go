@@ -77,6 +77,9 @@ func openSocket(cfg *Config) (*socket, error) {
 			s.device = cfg.Source
 		}
 	}
+	if cfg.Device != "" {
+		s.device = cfg.Device
+	}
 	err := nsexec.Do(cfg.Target, func() error {
 		s.zones = map[uint32]string{}
 		if ifs, err := net.Interfaces(); err == nil {

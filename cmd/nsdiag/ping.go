@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strconv"
@@ -33,7 +34,7 @@ func init() {
 			&cli.StringFlag{Name: "w", Usage: "stop after `DEADLINE` seconds, whatever was sent"},
 			&cli.StringFlag{Name: "s", Usage: "send `SIZE` data bytes (default 56)"},
 			&cli.StringFlag{Name: "t", Usage: "set the IP time to live / hop limit to `TTL`"},
-			&cli.StringFlag{Name: "I", Usage: "send from `IFACE` or local address"},
+			&cli.StringSliceFlag{Name: "I", Usage: "send from `IFACE` or local address; -I IFACE -I ADDR gives both"},
 			&cli.BoolFlag{Name: "f", Usage: "flood: send as fast as replies come (at least 100 per second); a dot per request, a backspace per reply"},
 			&cli.BoolFlag{Name: "q", Usage: "quiet: print only the header and the summary"},
 			&cli.BoolFlag{Name: "D", Usage: "print the Unix time before each line"},
@@ -219,7 +220,15 @@ func parsePingArgs(c *cli.Context) (pingOptions, error) {
 			return o, err
 		}
 	}
-	cfg.Source = c.String("I")
+	// As iputils, -I may come twice: once with an interface, once with
+	// an address; the last of each kind wins.
+	for _, v := range c.StringSlice("I") {
+		if _, err := netip.ParseAddr(v); err == nil {
+			cfg.Source = v
+		} else {
+			cfg.Device = v
+		}
+	}
 	return o, nil
 }
 

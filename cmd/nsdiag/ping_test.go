@@ -255,6 +255,7 @@ func TestIntegrationPingGolden(t *testing.T) {
 		{"timestamps", pair.A.Name, []string{"-D", "-c", "2", "-i", "0.1", pair.B4}},
 		{"source interface", pair.A.Name, []string{"-c", "1", "-I", pair.DevA, pair.B4}},
 		{"source address", pair.A.Name, []string{"-c", "1", "-I", pair.A4, pair.B4}},
+		{"source interface and address", pair.A.Name, []string{"-c", "1", "-I", pair.DevA, "-I", pair.A4, pair.B4}},
 		{"ttl", pair.A.Name, []string{"-c", "1", "-t", "7", pair.B4}},
 		{"peer ignores echo", deaf.A.Name, []string{"-c", "2", "-i", "0.1", "-W", "0.3", deaf.B4}},
 		{"peer ignores echo ipv6", deaf.A.Name, []string{"-c", "2", "-i", "0.1", "-W", "0.3", deaf.B6}},
