@@ -257,3 +257,59 @@ func stpCorpus(t testing.TB) []rec {
 	}
 	return r
 }
+
+// pimCorpus is PIM Hellos as routers send them (hold time, DR priority,
+// generation ID, LAN prune delay) over IPv4 and IPv6, an empty one, one
+// with a bad checksum, and versions other than 2.
+func pimCorpus(t testing.TB) []rec {
+	msg := func(ver, typ byte, body []byte) []byte {
+		return append([]byte{ver<<4 | typ, 0, 0, 0}, body...)
+	}
+	opt := func(code, n uint16, v ...byte) []byte {
+		b := binary.BigEndian.AppendUint16(nil, code)
+		return append(binary.BigEndian.AppendUint16(b, n), v...)
+	}
+	hello := append(opt(1, 2, 0, 105), opt(19, 4, 0, 0, 0, 1)...)
+	hello = append(hello, opt(20, 4, 0x12, 0x34, 0x56, 0x78)...)
+	hello = append(hello, opt(2, 4, 0x81, 0xf4, 0x0a, 0x28)...)
+	hello = append(hello, opt(1, 2, 0xff, 0xff)...)
+	var r []rec
+	for i, m := range [][]byte{msg(2, 0, hello), msg(2, 0, nil), msg(2, 0, opt(1, 2, 0, 30)), msg(3, 0, hello), msg(0, 0, pay(16))} {
+		ip := v4(layers.IPProtocol(103))
+		ip.TTL, ip.DstIP = 1, []byte{224, 0, 0, 13}
+		c := append([]byte(nil), m...)
+		binary.BigEndian.PutUint16(c[2:], inetSum(0, c))
+		if i == 2 {
+			c[2] ^= 0x40
+		}
+		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, gopacket.Payload(c))})
+		if i == 0 {
+			i6 := v6(layers.IPProtocol(103))
+			c6 := append([]byte(nil), m...)
+			var ps uint32
+			for _, a := range [][]byte{i6.SrcIP, i6.DstIP} {
+				for k := 0; k < 16; k += 2 {
+					ps += uint32(binary.BigEndian.Uint16(a[k:]))
+				}
+			}
+			ps += 103 + uint32(len(c6))
+			binary.BigEndian.PutUint16(c6[2:], inetSum(ps, c6))
+			r = append(r, rec{data: eth(t, layers.EthernetTypeIPv6, i6, gopacket.Payload(c6))})
+		}
+	}
+	return r
+}
+
+// inetSum is the Internet checksum of b, starting from sum.
+func inetSum(sum uint32, b []byte) uint16 {
+	for i := 0; i+1 < len(b); i += 2 {
+		sum += uint32(binary.BigEndian.Uint16(b[i:]))
+	}
+	if len(b)%2 == 1 {
+		sum += uint32(b[len(b)-1]) << 8
+	}
+	for sum > 0xffff {
+		sum = sum>>16 + sum&0xffff
+	}
+	return ^uint16(sum)
+}

@@ -233,6 +233,7 @@ var corpus = []corpusFile{
 	{"mpls", layers.LinkTypeEthernet, mplsCorpus, false},
 	{"vrrp", layers.LinkTypeEthernet, vrrpCorpus, false},
 	{"stp", layers.LinkTypeEthernet, stpCorpus, false},
+	{"pim", layers.LinkTypeEthernet, pimCorpus, false},
 	{"sll", layers.LinkTypeLinuxSLL, func(t testing.TB) []rec { return sllCorpus(t, false) }, false},
 	{"sll2", layers.LinkTypeLinuxSLL2, func(t testing.TB) []rec { return sllCorpus(t, true) }, false},
 	{"raw", layers.LinkTypeRaw, func(t testing.TB) []rec { return rawFrame(append(ipv4Corpus(t), ipv6Corpus(t)...)) }, false},

@@ -607,6 +607,8 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		p.sctp(b, length)
 	case 112:
 		p.vrrp(b, length)
+	case 103:
+		p.pim(b, length)
 	case 51:
 		// tcpdump goes on with the protocol after the AH header; that
 		// printer shows ports without addresses, which the IP header
