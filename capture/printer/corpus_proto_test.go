@@ -313,3 +313,39 @@ func inetSum(sum uint32, b []byte) uint16 {
 	}
 	return ^uint16(sum)
 }
+
+// ntpCorpus is NTP time messages with -v's fields filled in: a client
+// query and a stratum 2 server's answer as chrony sends them, a stratum 1
+// reference, leap and poll values, keys and digests, extra bytes, one
+// shorter than a time message.
+func ntpCorpus(t testing.TB) []rec {
+	ts := func(secs, frac uint32) []byte { return u32s(secs, frac) }
+	now := uint32(3_900_000_000)
+	msg := func(li, vn, mode, stratum byte, poll, prec int8, ref uint32, stamps ...[]byte) []byte {
+		b := []byte{li<<6 | vn<<3 | mode, stratum, byte(poll), byte(prec)}
+		b = append(b, u32s(0x00001a2b, 0x0002f000, ref)...)
+		for _, s := range stamps {
+			b = append(b, s...)
+		}
+		return b
+	}
+	zero := ts(0, 0)
+	var r []rec
+	for _, m := range [][]byte{
+		msg(0, 4, 3, 0, 6, -20, 0, zero, zero, zero, ts(now, 0x80000000)),
+		msg(0, 4, 4, 2, 6, -24, 0x0a000001, ts(now-64, 0x12345678), ts(now, 0x80000000), ts(now, 0x80100000), ts(now, 0x80200000)),
+		msg(1, 4, 4, 1, -3, -29, 0x47505300, ts(now-1, 0), ts(now+5, 0x10000000), ts(now+4, 0xf0000000), ts(now+5, 0x10000000)),
+		msg(2, 3, 1, 16, 17, 0, 0x7f000001, ts(now, 1), ts(now, 5), ts(now, 2), ts(now, 5)),
+		msg(3, 4, 5, 3, 40, -6, 0xc0a80001, ts(now, 0), zero, zero, ts(now, 0x40000000)),
+		append(msg(0, 4, 3, 0, 10, -20, 0, zero, zero, zero, ts(now, 7)), u32s(42)...),
+		append(msg(0, 4, 3, 0, 10, -20, 0, zero, zero, zero, ts(now, 7)), u32s(42, 1, 2, 3, 4)...),
+		append(msg(0, 4, 3, 0, 10, -20, 0, zero, zero, zero, ts(now, 7)), pay(12)...),
+		msg(0, 4, 3, 0, 6, -20, 0, zero, zero, zero, zero)[:40],
+	} {
+		u := &layers.UDP{SrcPort: 40000, DstPort: 123}
+		ip := v4(layers.IPProtocolUDP)
+		u.SetNetworkLayerForChecksum(ip)
+		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, u, gopacket.Payload(m))})
+	}
+	return r
+}

@@ -234,6 +234,7 @@ var corpus = []corpusFile{
 	{"vrrp", layers.LinkTypeEthernet, vrrpCorpus, false},
 	{"stp", layers.LinkTypeEthernet, stpCorpus, false},
 	{"pim", layers.LinkTypeEthernet, pimCorpus, false},
+	{"ntp", layers.LinkTypeEthernet, ntpCorpus, false},
 	{"sll", layers.LinkTypeLinuxSLL, func(t testing.TB) []rec { return sllCorpus(t, false) }, false},
 	{"sll2", layers.LinkTypeLinuxSLL2, func(t testing.TB) []rec { return sllCorpus(t, true) }, false},
 	{"raw", layers.LinkTypeRaw, func(t testing.TB) []rec { return rawFrame(append(ipv4Corpus(t), ipv6Corpus(t)...)) }, false},

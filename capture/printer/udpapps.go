@@ -80,6 +80,9 @@ func (p *Printer) ntp(b []byte, length int) {
 	p.s(ntpModes[b[0]&7])
 	p.s(", length ")
 	p.i(length)
+	if mode := b[0] & 7; p.opts.Verbose > 0 && mode >= 1 && mode <= 5 {
+		p.ntpVerbose(b, length)
+	}
 }
 
 var syslogFacilities = [24]string{"kernel", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
