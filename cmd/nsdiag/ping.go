@@ -63,6 +63,10 @@ type pingOptions struct {
 func runPing(c *cli.Context) error {
 	o, err := parsePingArgs(c)
 	if err != nil {
+		var coded *exitError
+		if errors.As(err, &coded) {
+			return err
+		}
 		return exitWith(2, err)
 	}
 	t, err := target(c)
@@ -155,7 +159,7 @@ func parsePingArgs(c *cli.Context) (pingOptions, error) {
 	hosts := c.Args().Slice()
 	switch {
 	case len(hosts) == 0:
-		return o, errors.New("ping: usage error: Destination address required; see nsdiag ping --help")
+		return o, exitWith(1, errors.New("ping: usage error: Destination address required; see nsdiag ping --help"))
 	case len(hosts) > 1:
 		return o, fmt.Errorf("ping: one destination only, got %q; put options before or after it", hosts)
 	case v4 && v6:
@@ -232,17 +236,18 @@ func parsePingArgs(c *cli.Context) (pingOptions, error) {
 	return o, nil
 }
 
-// intArg parses an integer option as iputils' strtol_or_err: its words,
+// intArg parses an integer option as iputils' strtol_or_err: its words
+// and its exit status (1, not the 2 of other usage errors),
 // then which option it was and what to give.
 func intArg(flag, s string, lo, hi int64, hint string) (int, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	switch {
 	case errors.Is(err, strconv.ErrRange):
-		return 0, fmt.Errorf("ping: invalid argument: '%s': Numerical result out of range (-%s: give %s)", s, flag, hint)
+		return 0, exitWith(1, fmt.Errorf("ping: invalid argument: '%s': Numerical result out of range (-%s: give %s)", s, flag, hint))
 	case err != nil:
-		return 0, fmt.Errorf("ping: invalid argument: '%s' (-%s: give %s)", s, flag, hint)
+		return 0, exitWith(1, fmt.Errorf("ping: invalid argument: '%s' (-%s: give %s)", s, flag, hint))
 	case n < lo || n > hi:
-		return 0, fmt.Errorf("ping: invalid argument: '%s': out of range: %d <= value <= %d (-%s: give %s)", s, lo, hi, flag, hint)
+		return 0, exitWith(1, fmt.Errorf("ping: invalid argument: '%s': out of range: %d <= value <= %d (-%s: give %s)", s, lo, hi, flag, hint))
 	}
 	return int(n), nil
 }
@@ -254,7 +259,7 @@ func secondsArg(flag, what, s string, least time.Duration, hint string) (time.Du
 	f, err := strconv.ParseFloat(s, 64)
 	d := time.Duration(f * float64(time.Second))
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || d < least || f > math.MaxInt32/1000 {
-		return 0, fmt.Errorf("ping: %s: %s (-%s: give %s)", what, s, flag, hint)
+		return 0, exitWith(1, fmt.Errorf("ping: %s: %s (-%s: give %s)", what, s, flag, hint))
 	}
 	// iputils keeps intervals in whole milliseconds.
 	return d.Truncate(time.Millisecond), nil
