@@ -214,32 +214,31 @@ type corpusFile struct {
 	name  string
 	link  layers.LinkType
 	build func(testing.TB) []rec
-	brief bool // compared without -v: tcpdump's verbose dumps of these are not reproduced
 }
 
 var corpus = []corpusFile{
-	{"ipv4", layers.LinkTypeEthernet, ipv4Corpus, false},
-	{"ipv6", layers.LinkTypeEthernet, ipv6Corpus, false},
-	{"arp", layers.LinkTypeEthernet, arpCorpus, false},
-	{"dns", layers.LinkTypeEthernet, dnsCorpus, false},
-	{"vlan", layers.LinkTypeEthernet, vlanCorpus, false},
-	{"other", layers.LinkTypeEthernet, otherCorpus, false},
-	{"apps", layers.LinkTypeEthernet, appsCorpus, false},
-	{"udpapps", layers.LinkTypeEthernet, udpAppsCorpus, true},
-	{"dhcp", layers.LinkTypeEthernet, dhcpCorpus, false},
-	{"trunc", layers.LinkTypeEthernet, truncCorpus, false},
-	{"sctp", layers.LinkTypeEthernet, sctpCorpus, false},
-	{"ah", layers.LinkTypeEthernet, ahCorpus, false},
-	{"mpls", layers.LinkTypeEthernet, mplsCorpus, false},
-	{"vrrp", layers.LinkTypeEthernet, vrrpCorpus, false},
-	{"stp", layers.LinkTypeEthernet, stpCorpus, false},
-	{"pim", layers.LinkTypeEthernet, pimCorpus, false},
-	{"ntp", layers.LinkTypeEthernet, ntpCorpus, false},
-	{"sll", layers.LinkTypeLinuxSLL, func(t testing.TB) []rec { return sllCorpus(t, false) }, false},
-	{"sll2", layers.LinkTypeLinuxSLL2, func(t testing.TB) []rec { return sllCorpus(t, true) }, false},
-	{"raw", layers.LinkTypeRaw, func(t testing.TB) []rec { return rawFrame(append(ipv4Corpus(t), ipv6Corpus(t)...)) }, false},
-	{"ipv4link", layers.LinkTypeIPv4, func(t testing.TB) []rec { return rawFrame(ipv4Corpus(t)[:8]) }, false},
-	{"ipv6link", layers.LinkTypeIPv6, func(t testing.TB) []rec { return rawFrame(ipv6Corpus(t)[:8]) }, false},
+	{"ipv4", layers.LinkTypeEthernet, ipv4Corpus},
+	{"ipv6", layers.LinkTypeEthernet, ipv6Corpus},
+	{"arp", layers.LinkTypeEthernet, arpCorpus},
+	{"dns", layers.LinkTypeEthernet, dnsCorpus},
+	{"vlan", layers.LinkTypeEthernet, vlanCorpus},
+	{"other", layers.LinkTypeEthernet, otherCorpus},
+	{"apps", layers.LinkTypeEthernet, appsCorpus},
+	{"udpapps", layers.LinkTypeEthernet, udpAppsCorpus},
+	{"dhcp", layers.LinkTypeEthernet, dhcpCorpus},
+	{"trunc", layers.LinkTypeEthernet, truncCorpus},
+	{"sctp", layers.LinkTypeEthernet, sctpCorpus},
+	{"ah", layers.LinkTypeEthernet, ahCorpus},
+	{"mpls", layers.LinkTypeEthernet, mplsCorpus},
+	{"vrrp", layers.LinkTypeEthernet, vrrpCorpus},
+	{"stp", layers.LinkTypeEthernet, stpCorpus},
+	{"pim", layers.LinkTypeEthernet, pimCorpus},
+	{"ntp", layers.LinkTypeEthernet, ntpCorpus},
+	{"sll", layers.LinkTypeLinuxSLL, func(t testing.TB) []rec { return sllCorpus(t, false) }},
+	{"sll2", layers.LinkTypeLinuxSLL2, func(t testing.TB) []rec { return sllCorpus(t, true) }},
+	{"raw", layers.LinkTypeRaw, func(t testing.TB) []rec { return rawFrame(append(ipv4Corpus(t), ipv6Corpus(t)...)) }},
+	{"ipv4link", layers.LinkTypeIPv4, func(t testing.TB) []rec { return rawFrame(ipv4Corpus(t)[:8]) }},
+	{"ipv6link", layers.LinkTypeIPv6, func(t testing.TB) []rec { return rawFrame(ipv6Corpus(t)[:8]) }},
 }
 
 // corpusTime is the first packet's timestamp; later ones step by an uneven

@@ -34,6 +34,7 @@ var (
 		"sctp":            {"-vv", "-X"},
 		"mpls":            {"-e -v", "-x"},
 		"stp":             {"-e -v", "-x"},
+		"udpapps":         {"-vv"},
 	}
 	// recorded are pcaps of real traffic made by testdata/printer/live*.sh.
 	recorded = []string{"live_eth", "live_any", "live_routed", "live_routed_any"}
@@ -49,19 +50,7 @@ func goldenFiles() []string {
 }
 
 func variantsOf(name string) []string {
-	all := append(append([]string(nil), variants...), extra[name]...)
-	for _, c := range corpus {
-		if c.name == name && c.brief {
-			var quiet []string
-			for _, v := range all {
-				if !strings.Contains(v, "-v") {
-					quiet = append(quiet, v)
-				}
-			}
-			return quiet
-		}
-	}
-	return all
+	return append(append([]string(nil), variants...), extra[name]...)
 }
 
 // goldenName maps a file and a flag set to its golden file: ipv4.e-v.txt.

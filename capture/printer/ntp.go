@@ -13,12 +13,23 @@ func (p *Printer) ntpVerbose(b []byte, length int) {
 	p.s(" (")
 	p.u(uint64(li))
 	p.c(')')
+	if b[0]&7 == 6 {
+		p.ntpControl(b, length)
+		return
+	}
 	if length < 48 {
 		p.s(" (invalid)")
 		return
 	}
-	if len(b) < 48 {
-		p.trunc("ntp")
+	// Each field as far as it was captured, as tcpdump's checks go.
+	need := func(n int) bool {
+		if len(b) < n {
+			p.trunc("ntp")
+			return false
+		}
+		return true
+	}
+	if !need(4) {
 		return
 	}
 	stratum := b[1]
@@ -50,10 +61,19 @@ func (p *Printer) ntpVerbose(b []byte, length int) {
 	}
 	p.s(", precision ")
 	p.i(int(int8(b[3])))
+	if !need(8) {
+		return
+	}
 	p.s("\n\tRoot Delay: ")
 	p.ntpShort(b[4:])
+	if !need(12) {
+		return
+	}
 	p.s(", Root dispersion: ")
 	p.ntpShort(b[8:])
+	if !need(16) {
+		return
+	}
 	p.s(", Reference-ID: ")
 	switch stratum {
 	case 0:
@@ -66,6 +86,9 @@ func (p *Printer) ntpVerbose(b []byte, length int) {
 	}
 	for i, name := range []string{"\n\t  Reference Timestamp:  ", "\n\t  Originator Timestamp: ",
 		"\n\t  Receive Timestamp:    ", "\n\t  Transmit Timestamp:   "} {
+		if !need(24 + 8*i) {
+			return
+		}
 		p.s(name)
 		p.ntpTime(b[16+8*i:])
 	}
@@ -95,6 +118,50 @@ func (p *Printer) ntpVerbose(b []byte, length int) {
 		p.s("\n\t(")
 		p.i(extra)
 		p.s(" more bytes after the header)")
+	}
+}
+
+// ntpControl prints a mode 6 control message's header as tcpdump's
+// ntp_control_print (which does not decode the data either).
+func (p *Printer) ntpControl(b []byte, length int) {
+	if len(b) < 12 {
+		p.trunc("ntp")
+		return
+	}
+	c := b[1]
+	for _, f := range []struct {
+		bit      byte
+		set, clr string
+	}{{0x80, ", Response", ", Request"}, {0x40, ", Error", ", OK"}, {0x20, ", More", ", Last"}} {
+		if c&f.bit != 0 {
+			p.s(f.set)
+		} else {
+			p.s(f.clr)
+		}
+	}
+	p.s(", OpCode=")
+	p.u(uint64(c & 0x1f))
+	p.s("\n\tSequence=")
+	p.u(uint64(be16(b[2:])))
+	p.s(", Status=")
+	if st := be16(b[4:]); st != 0 {
+		p.s("0x") // printf's %#hx: no prefix for zero
+		p.x(uint64(st), 1)
+	} else {
+		p.c('0')
+	}
+	for i, name := range []string{", Assoc.=", ", Offset=", ", Count="} {
+		p.s(name)
+		p.u(uint64(be16(b[6+2*i:])))
+	}
+	count := int(be16(b[10:]))
+	switch {
+	case 12+count > length:
+		p.s(" (invalid)")
+	case count != 0 && len(b) < 12+count:
+		p.trunc("ntp")
+	case count != 0:
+		p.s("\n\tTO-BE-DONE")
 	}
 }
 

@@ -80,7 +80,7 @@ func (p *Printer) ntp(b []byte, length int) {
 	p.s(ntpModes[b[0]&7])
 	p.s(", length ")
 	p.i(length)
-	if mode := b[0] & 7; p.opts.Verbose > 0 && mode >= 1 && mode <= 5 {
+	if mode := b[0] & 7; p.opts.Verbose > 0 && mode >= 1 && mode <= 6 {
 		p.ntpVerbose(b, length)
 	}
 }
@@ -125,18 +125,52 @@ func (p *Printer) syslog(b []byte, length int) {
 		p.s(" (invalid)")
 		return
 	}
-	p.s("SYSLOG ")
-	if f := pri >> 3; f < len(syslogFacilities) {
-		p.s(syslogFacilities[f])
-	} else {
-		p.s("unknown (")
-		p.i(f)
-		p.c(')')
+	if p.opts.Verbose == 0 {
+		p.s("SYSLOG ")
+		p.syslogFacility(pri >> 3)
+		p.c('.')
+		p.s(syslogSeverities[pri&7])
+		p.s(", length: ")
+		p.i(length)
+		return
 	}
-	p.c('.')
-	p.s(syslogSeverities[pri&7])
-	p.s(", length: ")
+	p.s("SYSLOG, length: ")
 	p.i(length)
+	p.s("\n\tFacility ")
+	p.syslogFacility(pri >> 3)
+	p.s(" (")
+	p.i(pri >> 3)
+	p.s("), Severity ")
+	p.s(syslogSeverities[pri&7])
+	p.s(" (")
+	p.i(pri & 7)
+	p.s(")\n\tMsg: ")
+	for k := i + 1; k < length; k++ {
+		if k >= len(b) {
+			p.trunc("syslog")
+			return
+		}
+		// tcpdump's safeputchar: printable ASCII, else \0xNN.
+		if c := b[k]; c >= 0x20 && c < 0x7f {
+			p.c(c)
+		} else {
+			p.s("\\0x")
+			p.x(uint64(c), 2)
+		}
+	}
+	if p.opts.Verbose > 1 {
+		p.hexdumpInline(b[:length], false) // print_unknown_data
+	}
+}
+
+func (p *Printer) syslogFacility(f int) {
+	if f < len(syslogFacilities) {
+		p.s(syslogFacilities[f])
+		return
+	}
+	p.s("unknown (")
+	p.i(f)
+	p.c(')')
 }
 
 var tftpOps = [...]string{1: "RRQ", 2: "WRQ", 3: "DATA", 4: "ACK", 5: "ERROR", 6: "OACK"}
