@@ -117,7 +117,7 @@ func ahCorpus(t testing.TB) []rec {
 		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv6, v6(layers.IPProtocolAH), gopacket.Payload(pl))})
 	}
 	full := eth(t, layers.EthernetTypeIPv4, v4(layers.IPProtocolAH), gopacket.Payload(append(ah(6, 12, 9), tcp...)))
-	for _, cut := range []int{1, 3, 6, 10, 18} {
+	for _, cut := range []int{0, 1, 3, 6, 10, 18} {
 		r = append(r, rec{data: full[:34+cut], wire: len(full)})
 	}
 	return r
@@ -155,6 +155,8 @@ func mplsCorpus(t testing.TB) []rec {
 	add(layers.EthernetTypeMPLSUnicast, label(7, 0, false, 9), label(3, 0, true, 9), ip4)
 	full := eth(t, layers.EthernetTypeMPLSUnicast, gopacket.Payload(append(label(20, 0, false, 1), label(21, 0, true, 1)...)))
 	r = append(r, rec{data: full[:14+6], wire: len(full)})
+	unknown := r[4].data
+	r = append(r, rec{data: unknown[:14+4+10], wire: len(unknown)})
 	return r
 }
 
@@ -208,7 +210,8 @@ func vrrpCorpus(t testing.TB) []rec {
 	add(msg(2, 2, 1, 1, 0, 1, nil, nil), 255, false, false)
 	add(msg(4, 1, 1, 1, 0, 1, nil, nil), 1, false, false)
 	full := r[1].data
-	r = append(r, rec{data: full[:14+20+10], wire: len(full)}, rec{data: full[:14+20+4], wire: len(full)})
+	r = append(r, rec{data: full[:14+20+10], wire: len(full)}, rec{data: full[:14+20+4], wire: len(full)},
+		rec{data: full[:14+20+8+8+5], wire: len(full)})
 	return r
 }
 

@@ -613,8 +613,12 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		// tcpdump goes on with the protocol after the AH header; that
 		// printer shows ports without addresses, which the IP header
 		// already gave.
+		if len(b) < 1 {
+			p.trunc("ah") // before the name, as tcpdump's demux checks
+			return
+		}
 		n := p.ah(b)
-		if n <= 0 || len(b) < 1 {
+		if n <= 0 {
 			return
 		}
 		p.demux(b[0], b[min(n, len(b)):], length-n, fragmented)

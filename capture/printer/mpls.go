@@ -68,6 +68,9 @@ func (p *Printer) mpls(b []byte, length int) {
 	}
 	if v == 0 {
 		p.defaultPrint(b)
+		if len(b) < length && !p.opts.Quiet && p.opts.Hex == HexNone {
+			p.trunc("mpls") // the dump of the payload stopped short
+		}
 		return
 	}
 	if p.opts.Verbose > 0 {

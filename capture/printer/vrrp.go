@@ -105,7 +105,6 @@ func (p *Printer) vrrp(b []byte, length int) {
 		p.s(" auth \"")
 		for i := 0; i < 8; i++ {
 			if len(b) <= off+i {
-				p.c('"')
 				p.trunc("vrrp")
 				return
 			}
