@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -56,6 +57,11 @@ type Options struct {
 	InterfaceName func(index int) (string, bool)
 	// Location for the default and -tttt timestamps; nil means time.Local.
 	Location *time.Location
+	// Owner, when set, returns text to print after an IP address (after
+	// its port where it has one), such as " [ns1]" for the namespace that
+	// holds it; "" for none. tcpdump has no such thing: it is for nsdiag's
+	// owner annotations on a terminal.
+	Owner func(netip.Addr) string
 }
 
 // Printer formats packets. It keeps the state tcpdump keeps between lines

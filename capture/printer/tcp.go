@@ -43,15 +43,19 @@ var tcpOptNames = [256]string{
 // printed as one number.
 var tcpNumberLen = [256]int{2: 2, 3: 1, 6: 4, 7: 4, 11: 4, 12: 4, 13: 4}
 
-// hostPort appends "addr.port" for the current IP header.
+// hostPort appends "addr.port" for the current IP header; an owner
+// annotation goes after the port, so the pair still reads as one token.
 func (p *Printer) hostPort(addr []byte, port uint16) {
+	n := 4
 	if p.ipc.v == 6 {
-		p.ip6(addr)
+		n = 16
+		p.ip6Bare(addr)
 	} else {
-		p.ip4(addr)
+		p.ip4Bare(addr)
 	}
 	p.c('.')
 	p.u(uint64(port))
+	p.owner(addr[:n])
 }
 
 func (p *Printer) addrs() {

@@ -40,14 +40,35 @@ func (p *Printer) x(n uint64, width int) {
 	p.b = append(p.b, buf[i:]...)
 }
 
+// ip4 appends an IPv4 address and its owner annotation, if any.
 func (p *Printer) ip4(b []byte) {
+	p.ip4Bare(b)
+	p.owner(b[:4])
+}
+
+func (p *Printer) ip4Bare(b []byte) {
 	p.b = netip.AddrFrom4([4]byte(b[:4])).AppendTo(p.b)
 }
 
-// ip6 appends an IPv6 address as tcpdump's addrtostr6 (BIND's inet_ntop)
+// owner appends Options.Owner's text for the address in b (4 or 16 bytes).
+func (p *Printer) owner(b []byte) {
+	if p.opts.Owner == nil {
+		return
+	}
+	a, _ := netip.AddrFromSlice(b)
+	p.s(p.opts.Owner(a))
+}
+
+// ip6 appends an IPv6 address, with its owner annotation if any, as
+// tcpdump's addrtostr6 (BIND's inet_ntop)
 // writes it: RFC 5952 except that an IPv4-compatible address (::/96 with a
 // non-zero seventh word) ends in dotted IPv4, which netip does not do.
 func (p *Printer) ip6(b []byte) {
+	p.ip6Bare(b)
+	p.owner(b[:16])
+}
+
+func (p *Printer) ip6Bare(b []byte) {
 	a := [16]byte(b[:16])
 	if a[12]|a[13] != 0 && a == [16]byte{12: a[12], 13: a[13], 14: a[14], 15: a[15]} {
 		p.s("::")

@@ -45,7 +45,7 @@ func init() {
 			&cli.BoolFlag{Name: "l", Usage: "line-buffered output: write each line as it is printed"},
 			&cli.StringFlag{Name: "F", Usage: "read the filter expression from `FILE`"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per packet instead of a line"},
-		}, privilegeFlags...),
+		}, append(ownersFlags, privilegeFlags...)...),
 		Action: runSniff,
 		// tcpdump exits 1 for every bad command line, not 2.
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
@@ -112,6 +112,11 @@ func parseSniffArgs(c *cli.Context) (*sniffArgs, error) {
 		a.expr = filterFileExpr(string(b))
 	}
 	a.print = printOptions(c)
+	if !a.json && a.write == "" {
+		if o := loadOwners(c); o != nil {
+			a.print.Owner = o.annotate
+		}
+	}
 	if a.read == "" {
 		targets, err := sniffTargets(c)
 		if err != nil {
