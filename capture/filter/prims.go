@@ -20,14 +20,13 @@ var qerr = qual{undef: true}
 // type and the current header offsets, which vlan and mpls move for the
 // rest of the expression.
 type compiler struct {
-	opts    Options
-	link    linkKind
-	offLT   int    // EtherType field offset, -1 when the link has none
-	offNL   uint32 // network-layer header offset
-	mpls    int    // MPLS labels matched so far
-	scratch int    // scratch memory words in use while evaluating arithmetic
-	pos     int    // position of the token being compiled, for errors
-	expr    string
+	opts  Options
+	link  linkKind
+	offLT int    // EtherType field offset, -1 when the link has none
+	offNL uint32 // network-layer header offset
+	mpls  int    // MPLS labels matched so far
+	pos   int    // position of the token being compiled, for errors
+	expr  string
 
 	protochainUsed bool
 	vlanVar        bool // a live program passed its first vlan: see parser.leaf

@@ -16,7 +16,6 @@ type pingJSON struct {
 	enc  *json.Encoder
 	host string
 	p    *icmp.Pinger
-	dest string
 }
 
 func newPingJSON(w io.Writer, host string, p *icmp.Pinger) *pingJSON {
