@@ -10,42 +10,12 @@ import (
 	"slices"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/nsdiag/nsdiag/internal/netnstest"
 	"github.com/nsdiag/nsdiag/netcfg"
 	"github.com/nsdiag/nsdiag/nsexec"
 	"golang.org/x/sys/unix"
 )
-
-// unshareSleep starts `unshare --net sleep 60`, waits until it is in its
-// own namespace and returns its PID; the process is killed when t ends.
-func unshareSleep(t *testing.T) int {
-	t.Helper()
-	netnstest.RequireRoot(t)
-	cmd := exec.Command("unshare", "--net", "sleep", "60")
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start unshare: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	self, err := nsexec.Identify(nsexec.Target{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid := cmd.Process.Pid
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		id, err := nsexec.Identify(nsexec.Target{Kind: nsexec.PID, Process: pid})
-		comm, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
-		if err == nil && id != self && string(comm) == "sleep\n" {
-			return pid
-		}
-	}
-	t.Fatalf("unshare --net sleep (pid %d) never reached its own namespace", pid)
-	return 0
-}
 
 func find(t *testing.T, all []nsexec.Namespace, id nsexec.ID) nsexec.Namespace {
 	t.Helper()
@@ -62,7 +32,7 @@ func find(t *testing.T, all []nsexec.Namespace, id nsexec.ID) nsexec.Namespace {
 // holds, then the same one through a bind mount outside /run/netns, and
 // enters it as inode:N.
 func TestIntegrationDiscoverProcessHeld(t *testing.T) {
-	pid := unshareSleep(t)
+	pid := netnstest.ProcessNS(t)
 	byPID := nsexec.Target{Kind: nsexec.PID, Process: pid}
 	id, err := nsexec.Identify(byPID)
 	if err != nil {
@@ -200,7 +170,7 @@ func TestThreadHolderHelper(t *testing.T) {
 // listed there with its TID, beside the process that made it, and its
 // namespace file enters it.
 func TestIntegrationDiscoverThread(t *testing.T) {
-	pid := unshareSleep(t)
+	pid := netnstest.ProcessNS(t)
 	id, err := nsexec.Identify(nsexec.Target{Kind: nsexec.PID, Process: pid})
 	if err != nil {
 		t.Fatal(err)

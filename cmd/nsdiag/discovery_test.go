@@ -3,14 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nsdiag/nsdiag/internal/netnstest"
 	"github.com/nsdiag/nsdiag/netcfg"
@@ -27,45 +24,27 @@ func run(t *testing.T, args ...string) (string, string, int) {
 	return out.String(), errb.String(), code
 }
 
-// heldByProcess starts `unshare --net sleep 60` (killed when t ends),
-// waits until it is in its own namespace, brings its loopback up and puts
-// 10.77.0.1/32 on it. It returns the PID and the namespace's inode.
+// heldByProcess gives the test a namespace only a process holds, with its
+// loopback up and 10.77.0.1/32 on it, and returns the PID and the
+// namespace's inode.
 func heldByProcess(t *testing.T) (int, uint64) {
 	t.Helper()
-	netnstest.RequireRoot(t)
-	cmd := exec.Command("unshare", "--net", "sleep", "60")
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start unshare: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	self, err := nsexec.Identify(nsexec.Target{})
+	pid := netnstest.ProcessNS(t)
+	byPID := nsexec.Target{Kind: nsexec.PID, Process: pid}
+	id, err := nsexec.Identify(byPID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pid := cmd.Process.Pid
-	byPID := nsexec.Target{Kind: nsexec.PID, Process: pid}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		id, err := nsexec.Identify(byPID)
-		comm, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
-		if err == nil && id != self && string(comm) == "sleep\n" {
-			// Configured through a path target, as a user of a
-			// container's namespace file would.
-			path := nsexec.Target{Kind: nsexec.Path, File: byPID.Path()}
-			if err := netcfg.SetUp(path, "lo", true); err != nil {
-				t.Fatal(err)
-			}
-			if err := netcfg.AddAddr(path, "10.77.0.1/32", "lo"); err != nil {
-				t.Fatal(err)
-			}
-			return pid, id.Ino
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("unshare --net sleep (pid %d) never reached its own namespace", pid)
-		}
+	// Configured through a path target, as a user of a container's
+	// namespace file would.
+	path := nsexec.Target{Kind: nsexec.Path, File: byPID.Path()}
+	if err := netcfg.SetUp(path, "lo", true); err != nil {
+		t.Fatal(err)
 	}
+	if err := netcfg.AddAddr(path, "10.77.0.1/32", "lo"); err != nil {
+		t.Fatal(err)
+	}
+	return pid, id.Ino
 }
 
 // TestIntegrationListAllProcessHeld: a namespace only a process holds is

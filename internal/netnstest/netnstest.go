@@ -11,8 +11,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
+	"os/exec"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/nsdiag/nsdiag/netcfg"
 	"github.com/nsdiag/nsdiag/nsexec"
@@ -223,3 +225,33 @@ func (c *Chain) H1() nsexec.Target { return c.Nodes[0] }
 func (c *Chain) H2() nsexec.Target { return c.Nodes[len(c.Nodes)-1] }
 func (c *Chain) Dest4() string     { return c.Addr4[len(c.Nodes)-1] }
 func (c *Chain) Dest6() string     { return c.Addr6[len(c.Nodes)-1] }
+
+// ProcessNS starts `unshare --net sleep 60`, a namespace that only a
+// process holds (as a container's does), waits until the process is in it
+// and returns its PID. The process is killed when the test ends.
+func ProcessNS(t testing.TB) int {
+	t.Helper()
+	RequireRoot(t)
+	cmd := exec.Command("unshare", "--net", "sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start unshare: %v", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	self, err := nsexec.Identify(nsexec.Target{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		id, err := nsexec.Identify(nsexec.Target{Kind: nsexec.PID, Process: pid})
+		comm, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
+		if err == nil && id != self && string(comm) == "sleep\n" {
+			return pid
+		}
+	}
+	t.Fatalf("unshare --net sleep (pid %d) never reached its own namespace", pid)
+	return 0
+}
