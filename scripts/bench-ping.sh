@@ -20,6 +20,7 @@
 # Timings on a shared machine move with its load: run it on a quiet one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/benchlib.sh
 BIN=${BIN:-bin/nsdiag}
 FLOOD=${FLOOD:-20000}
 COUNT=${COUNT:-200}
@@ -30,22 +31,12 @@ command -v ping >/dev/null || { echo "iputils ping is not installed" >&2; exit 1
 tmp=$(mktemp -d)
 p="nsbp$$"
 cleanup() {
-	ip netns del "${p}a" 2>/dev/null || true
-	ip netns del "${p}b" 2>/dev/null || true
+	bench_pair_del "$p"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-ip netns add "${p}a"
-ip netns add "${p}b"
-ip link add "${p}va" netns "${p}a" type veth peer name "${p}vb" netns "${p}b"
-ip -n "${p}a" addr add 10.97.0.1/24 dev "${p}va"
-ip -n "${p}b" addr add 10.97.0.2/24 dev "${p}vb"
-for n in a b; do
-	ip -n "$p$n" link set lo up
-	ip -n "$p$n" link set "$p"v$n up
-done
-ip netns exec "${p}a" ping -q -c 1 -W 2 10.97.0.2 >/dev/null
+bench_pair "$p" 10.97.0
 
 CGO_ENABLED=0 go build -o "$tmp/bench" ./internal/bench/ping
 "$tmp/bench" -n "${p}a" -dest 10.97.0.2 -nsdiag "$BIN" -rounds "$ROUNDS" -flood "$FLOOD" -count "$COUNT"

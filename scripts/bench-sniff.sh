@@ -13,6 +13,7 @@
 #    nsdiag sniff -r over tcpdump -n -r, best of 3 each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/benchlib.sh
 BIN=${BIN:-bin/nsdiag}
 SECS=${SECS:-5}
 ROUNDS=${ROUNDS:-3}
@@ -27,25 +28,15 @@ PERF=$(command -v perf || true)
 tmp=$(mktemp -d)
 p="nsbs$$"
 cleanup() {
-	ip netns del "${p}a" 2>/dev/null || true
-	ip netns del "${p}b" 2>/dev/null || true
+	bench_pair_del "$p"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 CGO_ENABLED=0 go build -o "$tmp/gen" ./internal/bench/sniff
 
-ip netns add "${p}a"
-ip netns add "${p}b"
-ip link add "${p}va" netns "${p}a" type veth peer name "${p}vb" netns "${p}b"
-ip -n "${p}a" addr add 10.98.0.1/24 dev "${p}va"
-ip -n "${p}b" addr add 10.98.0.2/24 dev "${p}vb"
-for n in a b; do
-	ip -n "$p$n" link set lo up
-	ip -n "$p$n" link set "$p"v$n up
-done
+bench_pair "$p" 10.98.0
 # No ICMP port unreachable storm back to the sender.
 ip netns exec "${p}b" sysctl -q -w net.ipv4.icmp_ratelimit=1000
-ip netns exec "${p}a" ping -q -c 1 -W 2 10.98.0.2 >/dev/null
 
 # capture TOOL ROUND: run one flood under TOOL; prints "captured dropped cpu sent".
 capture() {
