@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/urfave/cli/v2"
@@ -80,12 +81,18 @@ func threadStatus(keys ...string) (map[string][]string, error) {
 // prints every thread's capability sets and uids.
 func dropHelper(args []string) {
 	release := make(chan struct{})
+	// Wait until all six hold their own thread: a goroutine not yet
+	// scheduled has no thread, and the count below would come up short.
+	var locked sync.WaitGroup
 	for i := 0; i < 6; i++ {
+		locked.Add(1)
 		go func() {
 			runtime.LockOSThread()
+			locked.Done()
 			<-release
 		}()
 	}
+	locked.Wait()
 	app := &cli.App{Flags: privilegeFlags, Action: dropPrivileges}
 	if err := app.Run(append([]string{"helper"}, args...)); err != nil {
 		fmt.Println("error:", err)
