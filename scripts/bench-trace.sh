@@ -56,6 +56,21 @@ pair_ms() {
 		rm -f /tmp/bt.peer.$$ /tmp/bt.ours.$$' _ "$RUNS" "$BIN" "$H1" "$@"
 }
 
+# runbook_ms ARGS...: the two commands as a runbook has them, typed in
+# the host's shell: "ip netns exec h1 traceroute -n ARGS" against
+# "nsdiag trace -n h1 ARGS", which needs no wrapper. Prints both medians.
+runbook_ms() {
+	local peer=() ours=()
+	ms() { local t0=$(date +%s%N); "$@" >/dev/null 2>&1; echo $(( ($(date +%s%N) - t0) / 1000 )); }
+	ip netns exec "$H1" traceroute -n "$@" >/dev/null; "$BIN" trace -n "$H1" "$@" >/dev/null
+	for _ in $(seq "$RUNS"); do
+		peer+=("$(ms ip netns exec "$H1" traceroute -n "$@")")
+		ours+=("$(ms "$BIN" trace -n "$H1" "$@")")
+	done
+	median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)] / 1000}'; }
+	echo "$(median "${peer[@]}") $(median "${ours[@]}")"
+}
+
 check_same_hops() {
 	local a b
 	a=$(ip netns exec "$H1" traceroute -n "$@" | awk 'NR>1{print $1, $2}')
@@ -94,6 +109,13 @@ for m in "" "-I"; do
 	check_same_hops $m "$DEST"
 	row "full trace ${m:-(UDP)}" $m -- $m "$DEST"
 done
+# The same trace as a user types it from the host: traceroute needs the
+# ip netns exec wrapper (a second program, a mount namespace, a fresh
+# /sys), nsdiag enters h1 itself. The rows above are the like-for-like
+# comparison; this one is what a runbook pays.
+read -r peer ours < <(runbook_ms "$DEST")
+printf '%-30s ip netns exec + traceroute %7.2f ms  nsdiag -n %7.2f ms  ratio %.2f\n' \
+	"runbook, full trace (UDP)" "$peer" "$ours" "$(echo "scale=4; $ours / $peer" | bc)"
 
 ip netns exec "${P}bench-r2" nft -f - <<'NFT'
 table inet silent {
