@@ -224,6 +224,11 @@ func appsCorpus(t testing.TB) []rec {
 	igmp(net.IP{224, 0, 0, 1}, []byte{0x11, 100, 0xee, 0x9b, 0, 0, 0, 0})
 	igmp(net.IP{224, 0, 0, 22}, []byte{0x22, 0, 0xf9, 0xfb, 0, 0, 0, 1, 4, 0, 0, 0, 239, 1, 2, 3})
 	igmp(net.IP{224, 0, 0, 1}, []byte{0x11, 100, 0xee, 0x9b, 0, 0, 0, 0, 2, 125, 0, 0})
+	// -A's carriage returns: before a newline, mid-line, doubled, and as
+	// one of the last two bytes; tabs and bytes above 0x7e.
+	txt(40000, 5201, "a\rb\r\r\nc\td\x7f\xe9 e\r\n\r\rx\r")
+	txt(40000, 5201, "end\rz")
+	txt(40000, 5201, "\r")
 	return r
 }
 

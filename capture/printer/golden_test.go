@@ -20,14 +20,13 @@ const corpusDir = "../../testdata/printer"
 var (
 	variants = []string{"", "-e", "-v", "-q", "-e -q"}
 	extra    = map[string][]string{
-		"ipv4":            {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v", "-vv"},
+		"ipv4":            {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v", "-vv", "-A", "-AA"},
 		"ipv6":            {"-x", "-e -v", "-vv"},
 		"arp":             {"-xx", "-XX"},
-		"dns":             {"-X", "-vv", "-vvv"},
-		"apps":            {"-vv", "-e -v"},
-		"sll2":            {"-XX", "-e -v"},
+		"dns":             {"-X", "-vv", "-vvv", "-A"},
+		"apps":            {"-vv", "-e -v", "-A", "-AA"},
+		"sll2":            {"-XX", "-e -v", "-A", "-AA"},
 		"live_eth":        {"-e -v", "-X", "-ttt", "-vv", "-vvv"},
-		"live_any":        {"-e -v", "-tttt"},
 		"live_routed":     {"-vv", "-e -v", "-X"},
 		"live_routed_any": {"-e -v", "-vv"},
 		"vlan":            {"-xx", "-e -v"},
@@ -35,6 +34,8 @@ var (
 		"mpls":            {"-e -v", "-x"},
 		"stp":             {"-e -v", "-x"},
 		"udpapps":         {"-vv"},
+		"other":           {"-A"},
+		"live_any":        {"-e -v", "-tttt", "-A"},
 	}
 	// recorded are pcaps of real traffic made by testdata/printer/live*.sh.
 	recorded = []string{"live_eth", "live_any", "live_routed", "live_routed_any"}
@@ -94,6 +95,10 @@ func optionsFor(t testing.TB, flags string) Options {
 			o.Hex = HexASCIIPayload
 		case "-XX":
 			o.Hex = HexASCIIFrame
+		case "-A":
+			o.Hex = ASCIIPayload
+		case "-AA":
+			o.Hex = ASCIIFrame
 		default:
 			t.Fatalf("unknown flag %q", f)
 		}

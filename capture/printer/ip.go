@@ -27,7 +27,9 @@ func (p *Printer) protoName(nh byte) {
 // on the wire.
 func (p *Printer) ipv4(b []byte, length int) {
 	if len(b) < 1 {
+		// tcpdump's GET of the version byte jumps out of the link printer.
 		p.trunc("ip")
+		p.bailed = true
 		return
 	}
 	if v := b[0] >> 4; v != 4 {

@@ -410,7 +410,7 @@ func (p *Printer) interfaceName(index int) string {
 // defaultPrint dumps a payload tcpdump cannot decode, unless -q or a -x
 // dump of the whole packet follows anyway.
 func (p *Printer) defaultPrint(b []byte) {
-	if p.opts.Quiet || p.opts.Hex != HexNone {
+	if p.opts.Quiet || p.dumpsHex() {
 		return
 	}
 	p.hexdumpInline(b, true)

@@ -68,7 +68,7 @@ func (p *Printer) mpls(b []byte, length int) {
 	}
 	if v == 0 {
 		p.defaultPrint(b)
-		if len(b) < length && !p.opts.Quiet && p.opts.Hex == HexNone {
+		if len(b) < length && !p.opts.Quiet && !p.dumpsHex() {
 			p.trunc("mpls") // the dump of the payload stopped short
 		}
 		return

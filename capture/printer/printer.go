@@ -42,6 +42,8 @@ const (
 	HexFrame                  // -xx: hex including the link header
 	HexASCIIPayload           // -X
 	HexASCIIFrame             // -XX
+	ASCIIPayload              // -A: the packet after the link header as text
+	ASCIIFrame                // -AA: as text, with the link header
 )
 
 // Options mirror tcpdump's output flags. The zero value prints as tcpdump -n.
@@ -140,6 +142,12 @@ func (p *Printer) Append(dst []byte, pkt *Packet) []byte {
 		}
 	case HexFrame, HexASCIIFrame:
 		p.hexdumpInline(pkt.Data, p.opts.Hex == HexASCIIFrame)
+	case ASCIIPayload:
+		if hdr < len(pkt.Data) {
+			p.asciiDump(pkt.Data[hdr:])
+		}
+	case ASCIIFrame:
+		p.asciiDump(pkt.Data)
 	}
 	p.c('\n')
 	out := p.b
@@ -220,6 +228,33 @@ func (p *Printer) pad(n, width int) {
 		n /= 10
 	}
 	p.b = append(p.b, buf[i:]...)
+}
+
+// dumpsHex reports whether a hex dump of the packet follows its line, in
+// which case tcpdump leaves out its hex dumps of undecoded payloads (-A
+// does not count).
+func (p *Printer) dumpsHex() bool {
+	return p.opts.Hex != HexNone && p.opts.Hex != ASCIIPayload && p.opts.Hex != ASCIIFrame
+}
+
+// asciiDump appends data as tcpdump's -A prints it, on a line of its own:
+// printable bytes, tabs, spaces and newlines as they are, others as '.'.
+// A carriage return prints nothing before a newline and, as tcpdump's
+// test reads the remaining count, nothing as one of the last two bytes.
+func (p *Printer) asciiDump(data []byte) {
+	p.c('\n')
+	for i, v := range data {
+		switch {
+		case v == '\r':
+			if len(data)-i-1 > 1 && data[i+1] != '\n' {
+				p.c('.')
+			}
+		case v > 0x20 && v < 0x7f, v == '\t', v == ' ', v == '\n':
+			p.c(v)
+		default:
+			p.c('.')
+		}
+	}
 }
 
 // hexdumpInline appends tcpdump's hex dump lines, each starting with

@@ -140,7 +140,7 @@ func (p *Printer) sctpChunk(id, flags byte, c []byte) bool {
 		}
 		if p.opts.Verbose >= 2 {
 			p.s("[Payload")
-			if !p.opts.Quiet && p.opts.Hex == HexNone {
+			if !p.opts.Quiet && !p.dumpsHex() {
 				p.c(':')
 				p.hexdumpInline(c[12:], true)
 			}

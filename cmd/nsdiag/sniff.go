@@ -10,6 +10,7 @@ import (
 	"github.com/nsdiag/nsdiag/capture"
 	"github.com/nsdiag/nsdiag/capture/filter"
 	"github.com/nsdiag/nsdiag/capture/printer"
+	"github.com/nsdiag/nsdiag/internal/resolve"
 	"github.com/nsdiag/nsdiag/nsexec"
 	"github.com/urfave/cli/v2"
 )
@@ -39,6 +40,7 @@ func init() {
 			&cli.BoolFlag{Name: "t", Usage: "-t no timestamp, -tt epoch seconds, -ttt delta, -tttt date and time, -ttttt since the first packet"},
 			&cli.BoolFlag{Name: "x", Usage: "hex dump of each packet after its link header (-xx: with it)"},
 			&cli.BoolFlag{Name: "X", Usage: "hex and ASCII dump of each packet after its link header (-XX: with it)"},
+			&cli.BoolFlag{Name: "A", Usage: "print each packet after its link header as ASCII text (-AA: with it)"},
 			&cli.BoolFlag{Name: "d", Usage: "print the compiled filter and exit (-dd as C, -ddd as decimal)"},
 			&cli.StringFlag{Name: "linktype", Aliases: []string{"y"}, Usage: "capture with link type `TYPE` (with -i any: LINUX_SLL2 or LINUX_SLL)"},
 			&cli.IntFlag{Name: "buffer-size", Aliases: []string{"B"}, Value: capture.DefaultBufferSize / 1024, Usage: "capture ring size in `KiB` per namespace"},
@@ -159,6 +161,10 @@ func printOptions(c *cli.Context) printer.Options {
 		o.Hex = printer.HexFrame
 	case c.Count("x") == 1:
 		o.Hex = printer.HexPayload
+	case c.Count("A") >= 2:
+		o.Hex = printer.ASCIIFrame
+	case c.Count("A") == 1:
+		o.Hex = printer.ASCIIPayload
 	}
 	return o
 }
@@ -239,7 +245,9 @@ func sniffDumpOnly(c *cli.Context, a *sniffArgs) error {
 			return exitWith(1, err)
 		}
 	}
-	prog, err := filter.Compile(a.expr, filter.Options{LinkType: lt, Snaplen: uint32(a.snaplen)})
+	// Names resolve as tcpdump's would under ip netns exec (the first -n).
+	opts := filter.Options{LinkType: lt, Snaplen: uint32(a.snaplen), Resolver: resolve.Names{Target: a.targets[0]}}
+	prog, err := filter.Compile(a.expr, opts)
 	if err != nil {
 		return exitWith(1, err)
 	}
