@@ -234,6 +234,7 @@ var corpus = []corpusFile{
 	{"stp", layers.LinkTypeEthernet, stpCorpus},
 	{"pim", layers.LinkTypeEthernet, pimCorpus},
 	{"ntp", layers.LinkTypeEthernet, ntpCorpus},
+	{"tcpseq", layers.LinkTypeEthernet, tcpSeqCorpus},
 	{"sll", layers.LinkTypeLinuxSLL, func(t testing.TB) []rec { return sllCorpus(t, false) }},
 	{"sll2", layers.LinkTypeLinuxSLL2, func(t testing.TB) []rec { return sllCorpus(t, true) }},
 	{"raw", layers.LinkTypeRaw, func(t testing.TB) []rec { return rawFrame(append(ipv4Corpus(t), ipv6Corpus(t)...)) }},

@@ -35,6 +35,7 @@ var (
 		"stp":             {"-e -v", "-x"},
 		"udpapps":         {"-vv"},
 		"other":           {"-A"},
+		"tcpseq":          {"-S", "-S -v", "-vv", "-S -e"},
 		"live_any":        {"-e -v", "-tttt", "-A"},
 	}
 	// recorded are pcaps of real traffic made by testdata/printer/live*.sh.
@@ -95,6 +96,8 @@ func optionsFor(t testing.TB, flags string) Options {
 			o.Hex = HexASCIIPayload
 		case "-XX":
 			o.Hex = HexASCIIFrame
+		case "-S":
+			o.AbsoluteSeq = true
 		case "-A":
 			o.Hex = ASCIIPayload
 		case "-AA":

@@ -53,6 +53,9 @@ type Options struct {
 	Verbose    int  // -v count; -vvv adds only DNS record TTLs to -vv
 	Quiet      bool // -q
 	Hex        HexFormat
+	// AbsoluteSeq prints TCP sequence numbers (and SACK blocks) as they
+	// are, not relative to the connection's first: tcpdump's -S.
+	AbsoluteSeq bool
 	// InterfaceName resolves a LINUX_SLL2 ifindex when Packet.Interface is
 	// empty; "?" is printed when it fails. Nil means the interfaces of the
 	// namespace the printer runs in, which is what tcpdump -r does.

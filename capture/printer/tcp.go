@@ -128,7 +128,7 @@ func (p *Printer) tcp(b []byte, length int, fragmented bool) {
 	p.c(']')
 	var thseq, thack uint32
 	rev := false
-	if flags&thACK != 0 {
+	if flags&thACK != 0 && !p.opts.AbsoluteSeq {
 		var k tcpKey
 		rev = sport > dport || (sport == dport && string(p.ipc.src) > string(p.ipc.dst))
 		src, dst := p.ipc.src, p.ipc.dst

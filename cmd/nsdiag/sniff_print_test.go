@@ -43,6 +43,9 @@ func TestSniffPrintFlagsBesideTcpdump(t *testing.T) {
 		{"-r", corpus("sll2"), "-A", "-v"},
 		{"-r", corpus("ipv4"), "-xx", "-v"},
 		{"-r", corpus("ipv4"), "-XX", "-e"},
+		{"-r", corpus("tcpseq"), "-S"},
+		{"-r", corpus("tcpseq"), "--absolute-tcp-sequence-numbers", "-v"},
+		{"-r", corpus("tcpseq"), "-vvS"},
 	} {
 		t.Run(strings.Join(args[2:], " ")+" "+filepath.Base(args[1]), func(t *testing.T) {
 			ours, theirs := runBoth(t, args...)
