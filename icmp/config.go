@@ -49,6 +49,22 @@ const NoData = -1
 // IPv6 sends it, IPv4 refuses it when the socket is set up.
 const ZeroTTL = -1
 
+// PMTUMode is a path MTU discovery setting (IP_MTU_DISCOVER,
+// IPV6_MTU_DISCOVER).
+type PMTUMode int
+
+const (
+	// PMTUDefault keeps the system's setting (net.ipv4.ip_no_pmtu_disc).
+	PMTUDefault PMTUMode = iota
+	// PMTUDo sets Don't Fragment and never fragments: a request larger
+	// than the path MTU fails locally ("message too long").
+	PMTUDo
+	// PMTUWant fragments locally when the known path MTU needs it.
+	PMTUWant
+	// PMTUDont never sets Don't Fragment.
+	PMTUDont
+)
+
 // Config describes one ping run. Zero values mean the documented defaults.
 type Config struct {
 	// Target is the namespace to ping from; the zero Target is the
@@ -88,6 +104,47 @@ type Config struct {
 	Outstanding bool
 	// Socket selects the socket kind; AutoSocket by default.
 	Socket SocketKind
+	// Pattern fills the data bytes, repeated (ping -p); nil means
+	// iputils' default, byte i holding i, and an empty non-nil Pattern
+	// leaves them zero (as ping -p ''). A timed request's first 16
+	// bytes carry the send time whatever the pattern.
+	Pattern []byte
+	// Preload sends that many requests at once at the start, and keeps
+	// up to that many in flight (ping -l); 0 means 1.
+	Preload int
+	// Adaptive adapts the interval to the smoothed round trip (ping -A):
+	// the next request goes as soon as the last is likely answered;
+	// datagram sockets keep MinUserInterval.
+	Adaptive bool
+	// TOS sets the IPv4 type of service or IPv6 traffic class (ping -Q);
+	// 0 keeps the system's. As with iputils, other values go to the
+	// kernel as they are: IPv4 takes any, IPv6 -1 (its default) to 255.
+	TOS int
+	// PMTU selects path MTU discovery (ping -M): whether requests carry
+	// Don't Fragment and may be fragmented locally.
+	PMTU PMTUMode
+	// ID, with FixedID, is the echo identifier (ping -e); otherwise a
+	// raw socket picks one at random and a datagram socket lets the
+	// kernel choose.
+	ID      uint16
+	FixedID bool
+	// Mark sets SO_MARK on requests (ping -m; needs CAP_NET_ADMIN); 0
+	// leaves them unmarked.
+	Mark uint32
+	// NoLoop keeps IPv4 multicast requests from looping back to this
+	// host (ping -L).
+	NoLoop bool
+	// DontRoute sends to hosts on an attached network only, bypassing
+	// the routing table (ping -r, SO_DONTROUTE).
+	DontRoute bool
+	// StrictSource binds the socket to the source address the route
+	// gave, so that it stays fixed (ping -B).
+	StrictSource bool
+	// Broadcast allows a broadcast destination (ping -b).
+	Broadcast bool
+	// UserLatency times replies when the program reads them rather than
+	// by the kernel's receive timestamp (ping -U).
+	UserLatency bool
 	// Status, when not nil, asks for the statistics so far: each value
 	// received makes Run emit a *Status event (ping's Ctrl-\). It is read
 	// between waits, so the answer may take up to an interval.
@@ -121,6 +178,10 @@ func (c *Config) ttl() (int, bool) {
 		return 0, true
 	}
 	return c.TTL, c.TTL > 0
+}
+
+func (c *Config) preload() int {
+	return max(c.Preload, 1)
 }
 
 func (c *Config) linger() time.Duration {
@@ -157,6 +218,15 @@ func (c *Config) validate() error {
 	}
 	if c.TTL < ZeroTTL || c.TTL > 255 {
 		return fmt.Errorf("bad TTL %d: must be 1 to 255", c.TTL)
+	}
+	if c.Preload < 0 || c.Preload > 1<<16 {
+		return fmt.Errorf("bad preload %d: must be 1 to 65536", c.Preload)
+	}
+	if c.TOS > 255 {
+		return fmt.Errorf("bad TOS %d: must be 255 or less", c.TOS)
+	}
+	if c.PMTU < PMTUDefault || c.PMTU > PMTUDont {
+		return fmt.Errorf("bad path MTU discovery mode %d", c.PMTU)
 	}
 	if c.Interval < 0 || c.Linger < 0 || c.Deadline < 0 {
 		return fmt.Errorf("negative interval, linger or deadline")

@@ -36,9 +36,11 @@ type Reply struct {
 	// shows in WrongByte.
 	BadChecksum bool
 	// WrongByte is the index of the first data byte that differs from
-	// what was sent (0 when none does); Data is the reply's data then,
-	// valid only during the callback, for the dump ping prints.
+	// what was sent (0 when none does); Want is the byte sent there and
+	// Data the reply's data, valid only during the callback, for the
+	// dump ping prints.
 	WrongByte int
+	Want      byte
 	Data      []byte
 	// Truncated marks a reply shorter than the request.
 	Truncated bool

@@ -36,6 +36,11 @@ func errnoErr(n uint32) error { return unix.Errno(n) }
 
 func isAgain(err error) bool { return errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EINTR) }
 
+// isNoBuffers is a send that found the device queue or memory full.
+func isNoBuffers(err error) bool {
+	return errors.Is(err, unix.ENOBUFS) || errors.Is(err, unix.ENOMEM)
+}
+
 func isTransient(err error) bool {
 	return errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.ENOBUFS) || errors.Is(err, unix.ENOMEM)
 }

@@ -18,11 +18,17 @@ const (
 // the data; requests with less data than this are not timed.
 const timevalLen = 16
 
-// fillPattern writes iputils' default data pattern (byte i holds i) after
-// the 8-byte ICMP header.
-func fillPattern(pkt []byte) {
+// fillPattern writes the data bytes after the 8-byte ICMP header: iputils'
+// default (byte i holds i) for a nil pattern, else the pattern repeated
+// (ping -p); an empty pattern leaves them as they are.
+func fillPattern(pkt, pattern []byte) {
 	for i := 8; i < len(pkt); i++ {
-		pkt[i] = byte(i - 8)
+		switch {
+		case pattern == nil:
+			pkt[i] = byte(i - 8)
+		case len(pattern) > 0:
+			pkt[i] = pattern[(i-8)%len(pattern)]
+		}
 	}
 }
 
@@ -67,11 +73,11 @@ func checksum(b []byte) uint16 {
 }
 
 // wrongByte returns the index of the first data byte after the timestamp
-// area that differs from the pattern fillPattern wrote, or 0 when all of
-// the first dataLen bytes match (as iputils' check).
-func wrongByte(data []byte, dataLen int) int {
-	for i := timevalLen; i < dataLen && i < len(data); i++ {
-		if data[i] != byte(i) {
+// area that differs from the data sent, or 0 when all of the first dataLen
+// bytes match (as iputils' check).
+func wrongByte(data, sent []byte, dataLen int) int {
+	for i := timevalLen; i < dataLen && i < len(data) && i < len(sent); i++ {
+		if data[i] != sent[i] {
 			return i
 		}
 	}

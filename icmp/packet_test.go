@@ -18,7 +18,7 @@ func ipv4(ttl byte, icmp []byte) []byte {
 
 func echoMsg(typ byte, id, seq uint16, data int, fixSum bool) []byte {
 	b := make([]byte, 8+data)
-	fillPattern(b)
+	fillPattern(b, nil)
 	b[0] = typ
 	binary.BigEndian.PutUint16(b[4:], id)
 	binary.BigEndian.PutUint16(b[6:], seq)
@@ -75,7 +75,7 @@ func TestParseEcho(t *testing.T) {
 func TestSetEchoChecksum(t *testing.T) {
 	for _, n := range []int{0, 1, 15, 16, 56, 1471} {
 		pkt := make([]byte, 8+n)
-		fillPattern(pkt)
+		fillPattern(pkt, nil)
 		setEcho(pkt, false, 0xbeef, 42, time.Unix(1700000000, 123456000))
 		if checksum(pkt) != 0 {
 			t.Errorf("%d data bytes: checksum does not verify", n)
@@ -160,4 +160,45 @@ func FuzzParse(f *testing.F) {
 		eachCmsg(b, func(int32, int32, []byte) {})
 		checksum(b)
 	})
+}
+
+func TestPingFillPattern(t *testing.T) {
+	cases := []struct {
+		name    string
+		pattern []byte
+		n       int
+		want    []byte
+	}{
+		{"default", nil, 5, []byte{0, 1, 2, 3, 4}},
+		{"one byte", []byte{0xff}, 3, []byte{0xff, 0xff, 0xff}},
+		{"repeated", []byte{0xab, 0x0c}, 5, []byte{0xab, 0x0c, 0xab, 0x0c, 0xab}},
+		{"empty leaves zeros", []byte{}, 3, []byte{0, 0, 0}},
+		{"longer than the data", []byte{1, 2, 3, 4}, 2, []byte{1, 2}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pkt := make([]byte, 8+c.n)
+			fillPattern(pkt, c.pattern)
+			if string(pkt[8:]) != string(c.want) {
+				t.Fatalf("data % x, want % x", pkt[8:], c.want)
+			}
+		})
+	}
+}
+
+func TestPingWrongByte(t *testing.T) {
+	sent := make([]byte, 8+40)
+	fillPattern(sent, []byte{0x0f})
+	data := append([]byte(nil), sent[8:]...)
+	if i := wrongByte(data, sent[8:], 40); i != 0 {
+		t.Fatalf("intact reply: wrong byte %d", i)
+	}
+	// The timestamp area is not checked; byte 20 is.
+	data[3], data[20] = 0xee, 0x55
+	if i := wrongByte(data, sent[8:], 40); i != 20 {
+		t.Fatalf("wrong byte %d, want 20", i)
+	}
+	if i := wrongByte(data, sent[8:], 20); i != 0 {
+		t.Fatalf("beyond dataLen: wrong byte %d, want 0", i)
+	}
 }

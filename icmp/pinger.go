@@ -52,6 +52,18 @@ func (p *Pinger) Device() string { return p.sock.device }
 // be selected on device other than: DEV").
 func (p *Pinger) SourceOffDevice() bool { return p.sock.srcOffDevice }
 
+// Broadcast reports that the destination is a broadcast address (pinged
+// because Config.Broadcast allowed it; iputils warns of it).
+func (p *Pinger) Broadcast() bool { return p.sock.broadcast }
+
+// RcvbufShort reports that the receive buffer the kernel granted cannot
+// hold Preload replies (net.core.rmem_max is too small; iputils warns).
+func (p *Pinger) RcvbufShort() bool { return p.sock.rcvbufShort }
+
+// MarkErr is why SO_MARK was refused (Config.Mark), nil when it was set.
+// As in iputils the run goes on unmarked.
+func (p *Pinger) MarkErr() error { return p.sock.markErr }
+
 // Socket says which kind of socket is in use: RawSocket, or
 // DatagramSocket for the unprivileged one.
 func (p *Pinger) Socket() SocketKind {
@@ -81,6 +93,13 @@ type run struct {
 
 	start, lastSend time.Time
 	exitAt          time.Time
+	// interval is the current interval, which -A adapts; tokens is
+	// sending credit banked beyond it (-l), as in iputils' pinger.
+	interval time.Duration
+	tokens   time.Duration
+	// addend slows an adaptive interval down after the kernel ran out
+	// of buffers (iputils' rtt_addend), in microseconds.
+	addend int64
 	// events are reused to keep the per-packet path free of allocations.
 	evSent   Sent
 	evReply  Reply
@@ -98,9 +117,9 @@ func (p *Pinger) Run(ctx context.Context, emit func(Event)) (Stats, error) {
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	r := &run{p: p, emit: emit}
+	r := &run{p: p, emit: emit, interval: p.interval}
 	r.pkt = make([]byte, 8+p.cfg.sendData())
-	fillPattern(r.pkt)
+	fillPattern(r.pkt, p.cfg.Pattern)
 	r.buf = make([]byte, len(r.pkt)+60+76)
 	r.oob = make([]byte, 512)
 	w, err := newWaiter(ctx, p.sock.fd)
@@ -149,7 +168,7 @@ func (r *run) loop(ctx context.Context, w *waiter) error {
 		if !deadline.IsZero() {
 			next = min(next, deadline.Sub(now))
 		}
-		if r.p.interval == 0 && r.tr.inFlight() > 0 {
+		if r.interval == 0 && r.tr.inFlight() > 0 {
 			// Flood: wait for the reply in recvmsg itself.
 			if err := r.drainFrom(true); err != nil {
 				return err
@@ -175,38 +194,53 @@ func (r *run) loop(ctx context.Context, w *waiter) error {
 const idle = time.Second
 
 // pinger sends the next request if it is due and says how long until the
-// one after, as iputils' pinger does (a token bucket of one).
+// one after, as iputils' pinger does: a token bucket that holds up to
+// Preload intervals and starts full, so that Preload requests go at once.
 func (r *run) pinger(now time.Time) time.Duration {
 	cfg := &r.p.cfg
 	if cfg.Count > 0 && r.stats.Transmitted >= cfg.Count && cfg.Deadline == 0 {
 		return idle
 	}
-	if r.stats.Transmitted > 0 {
+	preload := cfg.preload()
+	if r.lastSend.IsZero() {
+		r.tokens = r.interval * time.Duration(preload-1)
+	} else {
 		since := now.Sub(r.lastSend)
-		if r.p.interval == 0 {
-			// Flood: the next request goes when the last is answered, or
-			// after floodInterval without an answer.
-			if since < floodInterval && r.tr.inFlight() >= 1 {
-				return floodInterval - since
-			}
-		} else if since < r.p.interval {
-			return r.p.interval - since
+		// Flood: the next request goes when one is answered, or after
+		// floodInterval without an answer.
+		if r.interval == 0 && since < floodInterval && r.tr.inFlight() >= preload {
+			return floodInterval - since
 		}
+		avail := min(since+r.tokens, r.interval*time.Duration(preload))
+		if avail < r.interval {
+			return r.interval - avail
+		}
+		r.tokens = avail - r.interval
 	}
+	r.lastSend = now
 	if cfg.Outstanding && r.tr.transmitted > 0 && !r.tr.answered(uint16(r.tr.transmitted)) {
 		r.evOut = Outstanding{Seq: uint16(r.tr.transmitted), At: now}
 		r.emit(&r.evOut)
 	}
 	seq := uint16(r.tr.transmitted + 1)
-	r.lastSend = now
 	sentAt := time.Now()
 	setEcho(r.pkt, r.p.sock.v6, r.p.sock.id, seq, sentAt)
 	r.sendNs[seq] = sentAt.UnixNano()
 	err := r.p.sock.send(r.pkt)
 	switch {
 	case err == nil:
+	case isNoBuffers(err):
+		// Out of buffers: nothing left; an adaptive interval slows
+		// down, as in iputils.
+		r.tokens = 0
+		r.addend += min(r.rtt.ewma/8, 50000)
+		if cfg.Adaptive {
+			r.adapt()
+		}
+		return floodInterval
 	case isTransient(err):
-		// Queue full or out of buffers: nothing left, try again shortly.
+		// The socket's queue is full: try again shortly.
+		r.tokens += r.interval
 		return floodInterval
 	default:
 		// A hard local error: iputils pretends the request was sent and
@@ -220,13 +254,28 @@ func (r *run) pinger(now time.Time) time.Duration {
 			r.evLocal = LocalError{Seq: seq, Err: err, At: time.Now()}
 			r.emit(&r.evLocal)
 		}
-		return max(r.p.interval, floodInterval)
+		r.tokens = 0
+		return max(r.interval, floodInterval)
 	}
 	r.tr.sent(seq)
 	r.stats.Transmitted++
 	r.evSent = Sent{Seq: seq, At: sentAt}
 	r.emit(&r.evSent)
-	return r.p.interval
+	return r.interval - r.tokens
+}
+
+// adapt sets the interval from the smoothed round trip (ping -A), in
+// whole milliseconds as iputils keeps it; a datagram socket (no
+// CAP_NET_RAW) keeps MinUserInterval.
+func (r *run) adapt() {
+	est := r.rtt.ewma / 8
+	if r.rtt.ewma == 0 {
+		est = r.interval.Microseconds()
+	}
+	r.interval = time.Duration((est+r.addend+500)/1000) * time.Millisecond
+	if r.p.sock.datagram && r.interval < MinUserInterval {
+		r.interval = MinUserInterval
+	}
 }
 
 // scheduleExit fixes, once the last request is out, how long to wait for
@@ -239,7 +288,7 @@ func (r *run) scheduleExit(now time.Time) {
 	}
 	wait := cfg.linger()
 	if r.stats.Received > 0 {
-		wait = max(2*time.Duration(r.rtt.tmax)*time.Microsecond, r.p.interval)
+		wait = max(2*time.Duration(r.rtt.tmax)*time.Microsecond, r.interval)
 	}
 	r.exitAt = now.Add(wait)
 }
@@ -280,13 +329,14 @@ func (r *run) handle(b, oob []byte, from netip.Addr) {
 			e.ttl = int(int32(nativeUint32(d)))
 		}
 	})
-	if stamp == 0 {
+	if stamp == 0 || r.p.cfg.UserLatency {
 		stamp = time.Now().UnixNano()
 	}
 	rep := &r.evReply
 	*rep = Reply{Seq: e.seq, From: from, Bytes: e.icmpLen, TTL: e.ttl, At: time.Unix(0, stamp)}
-	// iputils 20221126 flags a reply from another address for IPv4 only.
-	rep.WrongSource = !s.v6 && from != r.p.cfg.Dest
+	// iputils 20221126 flags a reply from another address for IPv4 only,
+	// and not when many hosts are expected to answer.
+	rep.WrongSource = !s.v6 && from != r.p.cfg.Dest && !r.p.cfg.Broadcast && !r.p.cfg.Dest.IsMulticast()
 	rep.Truncated = e.icmpLen < 8+r.p.dataLen
 	rep.Timed = r.p.timing && e.icmpLen >= 8+timevalLen
 	if rep.Timed {
@@ -296,15 +346,18 @@ func (r *run) handle(b, oob []byte, from netip.Addr) {
 		}
 		rep.RTT = time.Duration(us) * time.Microsecond
 		r.rtt.add(us)
+		if r.p.cfg.Adaptive {
+			r.adapt()
+		}
 	}
 	// iputils (20221126) checks the checksum of echo replies but counts a
 	// bad one as any other reply, and reports damage through the data
 	// check; so do we, keeping the checksum as information.
 	rep.BadChecksum = e.badSum
 	if !rep.Truncated {
-		rep.WrongByte = wrongByte(e.data, r.p.dataLen)
+		rep.WrongByte = wrongByte(e.data, r.pkt[8:], r.p.dataLen)
 		if rep.WrongByte > 0 {
-			rep.Data = e.data
+			rep.Data, rep.Want = e.data, r.pkt[8+rep.WrongByte]
 		}
 	}
 	r.tr.acknowledge(e.seq)

@@ -31,7 +31,14 @@ type socket struct {
 	// srcOffDevice: the route chose a source address that is not on
 	// device (iputils warns of it).
 	srcOffDevice bool
-	dest         unix.Sockaddr
+	// broadcast: the destination turned out to be a broadcast address
+	// (allowed by Config.Broadcast).
+	broadcast bool
+	// rcvbufShort: the receive buffer granted cannot hold Preload
+	// replies; markErr: SO_MARK was refused. Both are warnings.
+	rcvbufShort bool
+	markErr     error
+	dest        unix.Sockaddr
 	// destRaw is dest as sendto takes it, built once.
 	destRaw unix.RawSockaddrInet6
 	destLen int
@@ -97,7 +104,7 @@ func openSocket(cfg *Config) (*socket, error) {
 				return fmt.Errorf("SO_BINDTODEVICE %s: %w (no interface %s in %s; list them with ip -n NS link; -I takes an interface or a local address)", s.device, unix.ENODEV, s.device, cfg.Target.Label())
 			}
 		}
-		src, err := s.source(cfg.Dest, srcGiven)
+		src, err := s.source(cfg, srcGiven)
 		if err != nil {
 			if errors.Is(err, unix.EADDRNOTAVAIL) && srcGiven.IsValid() {
 				return fmt.Errorf("%w (%s is not an address in %s; list them with ip -n NS addr)", err, srcGiven, cfg.Target.Label())
@@ -209,36 +216,46 @@ func addrOf(sa unix.Sockaddr) netip.Addr {
 // asked for an IPv6 link-local destination: without a zone or -I the
 // kernel picks the interface at each send, and the source stays
 // unspecified ("from :: DEV" in the header).
-func (s *socket) source(dest, given netip.Addr) (netip.Addr, error) {
+func (s *socket) source(cfg *Config, given netip.Addr) (netip.Addr, error) {
+	dest := cfg.Dest
 	if s.v6 && (dest.IsLinkLocalUnicast() || dest.IsLinkLocalMulticast()) {
 		if given.IsValid() {
 			return given, nil
 		}
 		return netip.IPv6Unspecified(), nil
 	}
-	return probeSource(s.dest, s.device, given)
+	src, bcast, err := probeSource(s.dest, s.device, given, cfg)
+	s.broadcast = bcast
+	return src, err
 }
 
 // probeSource connects a UDP socket towards dest, which sends nothing but
 // makes the kernel pick a route and source address; no route is the
-// "connect: Network is unreachable" iputils reports before pinging.
-func probeSource(dest unix.Sockaddr, device string, given netip.Addr) (netip.Addr, error) {
+// "connect: Network is unreachable" iputils reports before pinging. A
+// broadcast destination refuses the connect (EACCES) unless
+// cfg.Broadcast allows it; bcast reports that it was one.
+func probeSource(dest unix.Sockaddr, device string, given netip.Addr, cfg *Config) (src netip.Addr, bcast bool, err error) {
 	_, v6 := dest.(*unix.SockaddrInet6)
 	fam, _ := family(v6)
 	fd, err := unix.Socket(fam, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return netip.Addr{}, os.NewSyscallError("socket", err)
+		return netip.Addr{}, false, os.NewSyscallError("socket", err)
 	}
 	defer unix.Close(fd)
 	if device != "" {
 		if err := unix.BindToDevice(fd, device); err != nil {
-			return netip.Addr{}, fmt.Errorf("SO_BINDTODEVICE %s: %w", device, err)
+			return netip.Addr{}, false, fmt.Errorf("SO_BINDTODEVICE %s: %w", device, err)
 		}
 	}
 	if given.IsValid() {
 		if err := unix.Bind(fd, sockaddr(given, 0)); err != nil {
-			return netip.Addr{}, os.NewSyscallError("bind", err)
+			return netip.Addr{}, false, os.NewSyscallError("bind", err)
 		}
+	}
+	if !v6 && cfg.TOS != 0 {
+		// The route may depend on the TOS; iputils only warns when the
+		// probe refuses it, so the error is ignored here too.
+		unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_TOS, cfg.TOS)
 	}
 	// Connecting a UDP socket needs a port; iputils uses 1025.
 	probe := dest
@@ -248,14 +265,22 @@ func probeSource(dest unix.Sockaddr, device string, given netip.Addr) (netip.Add
 	case *unix.SockaddrInet6:
 		probe = &unix.SockaddrInet6{Addr: d.Addr, ZoneId: d.ZoneId, Port: 1025}
 	}
-	if err := unix.Connect(fd, probe); err != nil {
-		return netip.Addr{}, os.NewSyscallError("connect", err)
+	err = unix.Connect(fd, probe)
+	if errors.Is(err, unix.EACCES) && !v6 && cfg.Broadcast {
+		bcast = true
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_BROADCAST, 1); err != nil {
+			return netip.Addr{}, bcast, fmt.Errorf("cannot set broadcasting: %w", err)
+		}
+		err = unix.Connect(fd, probe)
+	}
+	if err != nil {
+		return netip.Addr{}, bcast, os.NewSyscallError("connect", err)
 	}
 	sa, err := unix.Getsockname(fd)
 	if err != nil {
-		return netip.Addr{}, os.NewSyscallError("getsockname", err)
+		return netip.Addr{}, bcast, os.NewSyscallError("getsockname", err)
 	}
-	return addrOf(sa), nil
+	return addrOf(sa), bcast, nil
 }
 
 // open creates the ICMP socket of the kind asked for, falling back from
@@ -314,8 +339,10 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 		}
 		return nil
 	}
-	if err := set("SO_TIMESTAMPNS", unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
-		return err
+	if !cfg.UserLatency {
+		if err := set("SO_TIMESTAMPNS", unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+			return err
+		}
 	}
 	// iputils' buffer sizes: a send buffer of about one request, so that
 	// requests queued for a neighbour that does not answer ARP block the
@@ -330,8 +357,14 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 	if err := set("SO_SNDBUF", unix.SOL_SOCKET, unix.SO_SNDBUF, hold); err != nil {
 		return err
 	}
-	if err := set("SO_RCVBUF", unix.SOL_SOCKET, unix.SO_RCVBUF, max(hold, 65536)); err != nil {
+	want := hold * cfg.preload()
+	if err := set("SO_RCVBUF", unix.SOL_SOCKET, unix.SO_RCVBUF, max(want, 65536)); err != nil {
 		return err
+	}
+	// The kernel caps the buffer at net.core.rmem_max (and doubles it);
+	// iputils warns when what it got cannot hold the preload.
+	if got, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF); err == nil && got < want {
+		s.rcvbufShort = true
 	}
 	// The socket stays blocking: reads that must not wait pass
 	// MSG_DONTWAIT, and flood mode waits in recvmsg itself, bounded by
@@ -349,6 +382,9 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 		if err := unix.BindToDevice(fd, s.device); err != nil {
 			return fmt.Errorf("SO_BINDTODEVICE %s: %w", s.device, err)
 		}
+	}
+	if err := s.setOptions(cfg); err != nil {
+		return err
 	}
 	if s.v6 {
 		if err := set("IPV6_RECVERR", unix.IPPROTO_IPV6, unix.IPV6_RECVERR, 1); err != nil {
@@ -398,17 +434,25 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 			}
 		}
 	}
-	if s.datagram || srcGiven.IsValid() {
+	if s.datagram || srcGiven.IsValid() || cfg.StrictSource {
 		// Binding a datagram socket makes the kernel choose its echo
-		// identifier now, so we know it before the first reply.
+		// identifier now (or take ours, as the port), so we know it
+		// before the first reply. -B binds to the address the route gave.
 		local := srcGiven
+		if !local.IsValid() && cfg.StrictSource {
+			local = s.src
+		}
 		if !local.IsValid() {
 			local = netip.IPv4Unspecified()
 			if s.v6 {
 				local = netip.IPv6Unspecified()
 			}
 		}
-		if err := unix.Bind(fd, sockaddr(local, 0)); err != nil {
+		port := 0
+		if s.datagram && cfg.FixedID {
+			port = int(cfg.ID)
+		}
+		if err := unix.Bind(fd, sockaddr(local, port)); err != nil {
 			return fmt.Errorf("bind ICMP socket to %s: %w", local, err)
 		}
 	}
@@ -426,6 +470,9 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 		return nil
 	}
 	s.id = uint16(rand.N(1 << 16))
+	if cfg.FixedID {
+		s.id = cfg.ID
+	}
 	return attachFilter(fd, s.v6, s.id)
 }
 

@@ -116,7 +116,10 @@ func TestCounting(t *testing.T) {
 	dest := netip.MustParseAddr("10.0.0.2")
 	p := &Pinger{cfg: Config{Dest: dest}, sock: &socket{id: 7}, dataLen: 56, timing: true}
 	var events []string
-	r := &run{p: p, emit: func(ev Event) {
+	// The request as sent, which replies are checked against.
+	pkt := make([]byte, 8+56)
+	fillPattern(pkt, nil)
+	r := &run{p: p, pkt: pkt, emit: func(ev Event) {
 		switch e := ev.(type) {
 		case *Reply:
 			events = append(events, fmt.Sprintf("reply %d dup=%v bad=%v wrong=%d", e.Seq, e.Dup, e.BadChecksum, e.WrongByte))

@@ -43,7 +43,7 @@ func init() {
 			&cli.BoolFlag{Name: "6", Usage: "use IPv6"},
 			&cli.BoolFlag{Name: "numeric", Usage: "never look up names for reply addresses"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per event and one for the summary (see README)"},
-		}, append(ownersFlags, privilegeFlags...)...),
+		}, append(append(pingExtraFlags, ownersFlags...), privilegeFlags...)...),
 		Action: runPing,
 	})
 }
@@ -58,9 +58,14 @@ type pingOptions struct {
 	timestamps bool
 	numeric    bool
 	json       bool
+	audible    bool
 }
 
 func runPing(c *cli.Context) error {
+	if c.Bool("V") {
+		fmt.Fprint(c.App.Writer, pingVersion())
+		return nil
+	}
 	o, err := parsePingArgs(c)
 	if err != nil {
 		var coded *exitError
@@ -68,6 +73,10 @@ func runPing(c *cli.Context) error {
 			return err
 		}
 		return exitWith(2, err)
+	}
+	if o.cfg.Pattern != nil && !o.quiet && !o.json {
+		// As iputils, as soon as the options are read.
+		fmt.Fprintf(c.App.Writer, "PATTERN: 0x%x\n", o.cfg.Pattern)
 	}
 	t, err := target(c)
 	if err != nil {
@@ -233,7 +242,7 @@ func parsePingArgs(c *cli.Context) (pingOptions, error) {
 			cfg.Device = v
 		}
 	}
-	return o, nil
+	return o, parsePingExtras(c, &o, realRoot())
 }
 
 // intArg parses an integer option as iputils' strtol_or_err: its words

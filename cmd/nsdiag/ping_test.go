@@ -116,10 +116,11 @@ var pingLineKinds = []struct {
 }{
 	{"header", regexp.MustCompile(`^PING \S+ \([0-9.]+\) (from \S+ \S*: )?\d+\(\d+\) bytes of data\.$`)},
 	{"header6", regexp.MustCompile(`^PING \S+\(\S+( \(\S+\))?\) (from \S+ \S*: )?\d+ data bytes$`)},
-	{"reply", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?\d+ bytes from \S+( \(\S+\))?: icmp_seq=\d+( ttl=\d+)?( time=\d+(\.\d+)? ms)?( \(DUP!\))?$`)},
+	{"reply", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?\d+ bytes from \S+( \(\S+\))?: icmp_seq=\d+( ttl=\d+)?( time=\d+(\.\d+)? ms)?( \(DUP!\))?\a?$`)},
 	{"error", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?From \S+ icmp_seq=\d+ [A-Z].*$`)},
+	{"pattern", regexp.MustCompile(`^PATTERN: 0x[0-9a-f]*$`)},
 	{"wrongdata", regexp.MustCompile(`^wrong data byte #\d+ should be 0x[0-9a-f]+ but was 0x[0-9a-f]+$`)},
-	{"dump", regexp.MustCompile(`^#\d+\t([0-9a-f]+ )+$`)},
+	{"dump", regexp.MustCompile(`^#\d+\t([0-9a-f]+ )+\a?$`)},
 	{"noanswer", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?no answer yet for icmp_seq=\d+$`)},
 	{"blank", regexp.MustCompile(`^$`)},
 	{"flood", floodLineRE},
@@ -236,11 +237,7 @@ func TestIntegrationPingGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cases := []struct {
-		name string
-		ns   string
-		args []string
-	}{
+	cases := []pingCase{
 		{"replies", pair.A.Name, []string{"-c", "3", "-i", "0.1", pair.B4}},
 		{"options after host", pair.A.Name, []string{pair.B4, "-c", "2", "-i", "0.1"}},
 		{"ipv6", pair.A.Name, []string{"-c", "2", "-i", "0.1", pair.B6}},
@@ -308,38 +305,54 @@ func TestIntegrationPingGolden(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			var peer pingRun
-			var wg sync.WaitGroup
-			wg.Add(1)
-			go func() { defer wg.Done(); peer = iputilsPing(c.ns, c.args) }()
-			r := nsdiag(t, append([]string{"ping", "-n", c.ns}, c.args...)...)
-			wg.Wait()
-			got := normalizePing(t, "nsdiag", r.out())
-			want := normalizePing(t, "iputils", peer.out)
-			// A flood's interleaving of dots and backspaces, and so its
-			// pipe, depend on timing; what each printed must not.
-			if strings.HasPrefix(c.name, "flood") {
-				got, want = floodShape(got), floodShape(want)
-			}
-			// How many go out before a deadline depends on the machine's
-			// load: that count is compared apart, within one.
-			if c.name == "deadline" {
-				n1, n2 := transmitted(r.out()), transmitted(peer.out)
-				if n1 < 0 || n2 < 0 || n1-n2 > 1 || n2-n1 > 1 {
-					t.Errorf("transmitted %d by nsdiag, %d by iputils", n1, n2)
-				}
-				for i := range got {
-					got[i] = txRE.ReplaceAllString(got[i], "N packets transmitted")
-				}
-				for i := range want {
-					want[i] = txRE.ReplaceAllString(want[i], "N packets transmitted")
-				}
-			}
-			if strings.Join(got, "\n") != strings.Join(want, "\n") || r.code != peer.code || !sameStderr(r.stderr, peer.errOut) {
-				t.Errorf("ping %s in %s:\nnsdiag (exit %d):\n%s\niputils (exit %d):\n%s\nnsdiag stderr: %s\niputils stderr: %s",
-					strings.Join(c.args, " "), c.ns, r.code, r.stdout, peer.code, peer.out, r.stderr, peer.errOut)
-			}
+			comparePing(t, c)
 		})
+	}
+}
+
+// pingCase is one golden comparison: the same arguments given to nsdiag
+// ping and iputils ping in namespace ns.
+type pingCase struct {
+	name string
+	ns   string
+	args []string
+}
+
+// comparePing runs both tools at once and wants the same lines, timings
+// aside, the same exit status and the same stderr lines.
+func comparePing(t *testing.T, c pingCase) {
+	t.Helper()
+	var peer pingRun
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); peer = iputilsPing(c.ns, c.args) }()
+	r := nsdiag(t, append([]string{"ping", "-n", c.ns}, c.args...)...)
+	wg.Wait()
+	got := normalizePing(t, "nsdiag", r.out())
+	want := normalizePing(t, "iputils", peer.out)
+	// A flood's interleaving of dots and backspaces, and so its pipe,
+	// depend on timing; what each printed must not. So does how many
+	// requests a preload or an adaptive run keeps in flight.
+	if strings.HasPrefix(c.name, "flood") || strings.HasPrefix(c.name, "preload") || strings.HasPrefix(c.name, "adaptive") {
+		got, want = floodShape(got), floodShape(want)
+	}
+	// How many go out before a deadline depends on the machine's load:
+	// that count is compared apart, within one.
+	if c.name == "deadline" {
+		n1, n2 := transmitted(r.out()), transmitted(peer.out)
+		if n1 < 0 || n2 < 0 || n1-n2 > 1 || n2-n1 > 1 {
+			t.Errorf("transmitted %d by nsdiag, %d by iputils", n1, n2)
+		}
+		for i := range got {
+			got[i] = txRE.ReplaceAllString(got[i], "N packets transmitted")
+		}
+		for i := range want {
+			want[i] = txRE.ReplaceAllString(want[i], "N packets transmitted")
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || r.code != peer.code || !sameStderr(r.stderr, peer.errOut) {
+		t.Errorf("ping %s in %s:\nnsdiag (exit %d):\n%s\niputils (exit %d):\n%s\nnsdiag stderr: %s\niputils stderr: %s",
+			strings.Join(c.args, " "), c.ns, r.code, r.stdout, peer.code, peer.out, r.stderr, peer.errOut)
 	}
 }
 
@@ -361,7 +374,7 @@ func linkLocal(t *testing.T, ns, dev string) string {
 }
 
 // floodLineRE is a line of flood output: dots, backspaces, E and C.
-var floodLineRE = regexp.MustCompile(`^[.\x08 EC]+$`)
+var floodLineRE = regexp.MustCompile(`^[.\x08 EC\a]+$`)
 
 var pipeRE = regexp.MustCompile(`pipe \d+(, )?`)
 
@@ -371,7 +384,7 @@ func floodShape(lines []string) []string {
 	for i, l := range lines {
 		switch {
 		case floodLineRE.MatchString(l):
-			out[i] = fmt.Sprintf("dots=%d backspaces=%d E=%d C=%d", strings.Count(l, "."), strings.Count(l, "\b"), strings.Count(l, "E"), strings.Count(l, "C"))
+			out[i] = fmt.Sprintf("dots=%d backspaces=%d E=%d C=%d bells=%d", strings.Count(l, "."), strings.Count(l, "\b"), strings.Count(l, "E"), strings.Count(l, "C"), strings.Count(l, "\a"))
 		default:
 			out[i] = pipeRE.ReplaceAllString(l, "")
 		}

@@ -31,6 +31,12 @@ func newPingText(out, errOut io.Writer, o *pingOptions, host string, p *icmp.Pin
 // start prints the header, e.g. "PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data."
 func (t *pingText) start() {
 	dest := t.p.Dest()
+	if t.p.Broadcast() {
+		io.WriteString(t.errOut, "WARNING: pinging broadcast address\n")
+	}
+	if t.p.RcvbufShort() {
+		io.WriteString(t.errOut, "ping: WARNING: probably, rcvbuf is not enough to hold preload (raise net.core.rmem_max, or give a smaller -l)\n")
+	}
 	if t.p.SourceOffDevice() {
 		fmt.Fprintf(t.errOut, "ping: Warning: source address might be selected on device other than: %s\n", t.p.Device())
 	}
@@ -40,7 +46,7 @@ func (t *pingText) start() {
 	} else {
 		fmt.Fprintf(&b, "PING %s (%s) ", t.host, dest)
 	}
-	if t.p.Device() != "" || t.o.cfg.Source != "" {
+	if t.p.Device() != "" || t.o.cfg.Source != "" || t.o.cfg.StrictSource {
 		fmt.Fprintf(&b, "from %s %s: ", t.p.Source(), t.p.Device())
 	}
 	n := t.p.DataLen()
@@ -50,6 +56,9 @@ func (t *pingText) start() {
 		fmt.Fprintf(&b, "%d(%d) bytes of data.\n", n, n+8+20)
 	}
 	io.WriteString(t.out, b.String())
+	if err := t.p.MarkErr(); err != nil {
+		fmt.Fprintf(t.errOut, "ping: WARNING: failed to set mark: %d: %s (SO_MARK needs CAP_NET_ADMIN)\n", t.o.cfg.Mark, strerror(err))
+	}
 }
 
 // addr prints an address as iputils' pr_addr: "name (addr)" when a name is
@@ -101,7 +110,11 @@ func (t *pingText) event(ev icmp.Event) {
 		t.buf = fmt.Appendf(t.buf, "From %s icmp_seq=%d %s\n", t.addr(e.From), e.Seq, e.Text())
 		t.flush()
 	case *icmp.LocalError:
-		if t.o.quiet {
+		// iputils 20221126 reports a failed sendto only through the
+		// error queue: when nothing was queued (an nftables drop, -r
+		// towards a gatewayed host) it prints nothing, not even the
+		// flood's E; the JSON output keeps the event.
+		if t.o.quiet || !e.Queue {
 			return
 		}
 		if t.o.flood {
@@ -153,6 +166,9 @@ func (t *pingText) reply(e *icmp.Reply) {
 	}
 	if t.o.flood {
 		io.WriteString(t.out, "\b \b")
+		if t.o.audible {
+			io.WriteString(t.out, "\a")
+		}
 		return
 	}
 	t.stamp(time.Now())
@@ -181,6 +197,9 @@ func (t *pingText) reply(e *icmp.Reply) {
 	if e.WrongByte > 0 {
 		t.buf = appendWrongData(t.buf, e)
 	}
+	if t.o.audible {
+		t.buf = append(t.buf, '\a')
+	}
 	t.buf = append(t.buf, '\n')
 	t.flush()
 }
@@ -188,7 +207,7 @@ func (t *pingText) reply(e *icmp.Reply) {
 // appendWrongData is iputils' report of a damaged reply: the first wrong
 // byte, then every data byte after the timestamp in hex, 32 to a line.
 func appendWrongData(b []byte, e *icmp.Reply) []byte {
-	b = fmt.Appendf(b, "\nwrong data byte #%d should be 0x%x but was 0x%x", e.WrongByte, byte(e.WrongByte), e.Data[e.WrongByte])
+	b = fmt.Appendf(b, "\nwrong data byte #%d should be 0x%x but was 0x%x", e.WrongByte, e.Want, e.Data[e.WrongByte])
 	const tv = 16 // the struct timeval at the start of the data
 	for i := tv; i < len(e.Data); i++ {
 		if i%32 == tv {
@@ -221,7 +240,7 @@ func ms3(d time.Duration) string {
 }
 
 func (t *pingText) summary(s icmp.Stats) {
-	io.WriteString(t.out, pingSummary(t.host, s, t.o.cfg.Flood))
+	io.WriteString(t.out, pingSummary(t.host, s, t.o.cfg.Flood || t.o.cfg.Adaptive))
 }
 
 // pingStatus is the line ping prints on stderr for Ctrl-\ (SIGQUIT).

@@ -1,0 +1,66 @@
+package icmp
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// setOptions applies the options a ping command line may ask for (-Q, -M,
+// -b, -L, -r, -m), with iputils' words when the kernel refuses one.
+func (s *socket) setOptions(cfg *Config) error {
+	fd := s.fd
+	if cfg.TOS != 0 {
+		level, opt := unix.IPPROTO_IP, unix.IP_TOS
+		if s.v6 {
+			level, opt = unix.IPPROTO_IPV6, unix.IPV6_TCLASS
+		}
+		if err := unix.SetsockoptInt(fd, level, opt, cfg.TOS); err != nil {
+			return fmt.Errorf("setsockopt: %w", err)
+		}
+	}
+	pmtu := cfg.PMTU
+	if !s.v6 && pmtu == PMTUDefault && (s.broadcast || cfg.Dest.IsMulticast()) {
+		// As iputils: requests to many hosts are never fragmented.
+		pmtu = PMTUDo
+	}
+	if pmtu != PMTUDefault {
+		if s.v6 {
+			v := map[PMTUMode]int{PMTUDo: unix.IPV6_PMTUDISC_DO, PMTUWant: unix.IPV6_PMTUDISC_WANT, PMTUDont: unix.IPV6_PMTUDISC_DONT}[pmtu]
+			if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_MTU_DISCOVER, v); err != nil {
+				return fmt.Errorf("IPV6_MTU_DISCOVER: %w", err)
+			}
+		} else {
+			v := map[PMTUMode]int{PMTUDo: unix.IP_PMTUDISC_DO, PMTUWant: unix.IP_PMTUDISC_WANT, PMTUDont: unix.IP_PMTUDISC_DONT}[pmtu]
+			if err := unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_MTU_DISCOVER, v); err != nil {
+				return fmt.Errorf("IP_MTU_DISCOVER: %w", err)
+			}
+		}
+	}
+	if s.broadcast {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_BROADCAST, 1); err != nil {
+			return fmt.Errorf("cannot set broadcasting: %w", err)
+		}
+	}
+	if cfg.NoLoop {
+		if s.v6 {
+			if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_LOOP, 0); err != nil {
+				return fmt.Errorf("can't disable multicast loopback: %w", err)
+			}
+		} else if err := unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_MULTICAST_LOOP, 0); err != nil {
+			return fmt.Errorf("cannot disable multicast loopback: %w", err)
+		}
+	}
+	if cfg.DontRoute {
+		// iputils ignores a refusal here.
+		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_DONTROUTE, 1)
+	}
+	if cfg.Mark != 0 {
+		// Only a warning, as in iputils: old kernels lack SO_MARK and
+		// it needs CAP_NET_ADMIN.
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_MARK, int(cfg.Mark)); err != nil {
+			s.markErr = err
+		}
+	}
+	return nil
+}
