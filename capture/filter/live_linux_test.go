@@ -79,8 +79,12 @@ func TestIntegrationKernelFilter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond)
-	got := map[string]uint32{"raw": stats(t, raw), "cooked": stats(t, cooked), "all": stats(t, all)}
+	// The SYNs and RSTs are counted once the dials return, the flood only
+	// once the peer's backlog has been processed.
+	n := settle(t, []int{raw, cooked, all}, func(n []uint32) bool {
+		return n[0] >= 2*conns && n[1] >= 2*conns && n[2] >= flood+2*conns
+	})
+	got := map[string]uint32{"raw": n[0], "cooked": n[1], "all": n[2]}
 	t.Logf("packets received by filter: %v", got)
 	if got["all"] < flood {
 		t.Fatalf("control socket saw %d packets, want at least the %d sent", got["all"], flood)
@@ -141,6 +145,24 @@ func stats(t *testing.T, fd int) uint32 {
 		t.Fatalf("PACKET_STATISTICS: %v", err)
 	}
 	return st.Packets
+}
+
+// settle adds up the PACKET_STATISTICS of fds (each read resets them)
+// until done says the counts are complete, or for at most 10 s. A veth
+// hands each frame to its peer through a per-CPU backlog that a busy
+// machine may process well after the sender returned, so no fixed pause
+// is long enough.
+func settle(t *testing.T, fds []int, done func([]uint32) bool) []uint32 {
+	t.Helper()
+	n := make([]uint32, len(fds))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		for i, fd := range fds {
+			n[i] += stats(t, fd)
+		}
+		if done(n) || time.Now().After(deadline) {
+			return n
+		}
+	}
 }
 
 // TestIntegrationKernelAcceptsPrograms attaches the program of every listed
@@ -248,11 +270,13 @@ func TestIntegrationLiveVLAN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond)
 	want := []uint32{nTagged, 0, 0, nPlain, nTagged}
-	for n, fd := range fds {
-		if got := stats(t, fd); got != want[n] {
-			t.Errorf("%q counted %d packets, want %d", exprs[n], got, want[n])
+	// "udp port 9999 and not vlan" and "vlan" together select every
+	// frame sent: once they have all, nothing is left to arrive.
+	got := settle(t, fds, func(n []uint32) bool { return n[3] >= nPlain && n[4] >= nTagged })
+	for n := range fds {
+		if got[n] != want[n] {
+			t.Errorf("%q counted %d packets, want %d", exprs[n], got[n], want[n])
 		}
 	}
 }
