@@ -86,6 +86,12 @@ type Config struct {
 	// FixedPort sends every UDP probe to Port (53 by default), telling
 	// them apart by their source ports, as traceroute -U.
 	FixedPort bool
+	// MTUDiscovery finds the path MTU as traceroute --mtu: probes carry
+	// Don't Fragment, go one at a time and start at PacketLen (by default
+	// MaxPacketLen, except TCP SYNs); when the local interface or a router
+	// reports a smaller MTU, the probe is sent again at that length and
+	// its Probe.MTU tells the new MTU.
+	MTUDiscovery bool
 	// Paris keeps every probe of the trace in one flow (constant
 	// addresses, ports, protocol and ICMP checksum), so that per-flow load
 	// balancers send them all down one path; probes are told apart by the
@@ -118,6 +124,9 @@ type Probe struct {
 	Final bool
 	// Extensions are RFC 4884 objects of the ICMP answer (MPLS labels).
 	Extensions []Extension
+	// MTU is the path MTU learnt when this probe had to be sent again
+	// shorter (MTUDiscovery; traceroute's "F=MTU"), else 0.
+	MTU int
 }
 
 // Answered reports whether a reply came back for the probe.
@@ -168,6 +177,12 @@ func (c Config) Defaults() Config {
 	}
 	if c.Wait.Near == 0 {
 		c.Wait.Near = 10
+	}
+	if c.MTUDiscovery {
+		c.DontFragment, c.SimultaneousProbes = true, 1
+		if c.PacketLen == 0 {
+			c.PacketLen = MaxPacketLen
+		}
 	}
 	switch {
 	case c.Method == TCP:

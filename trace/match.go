@@ -46,6 +46,9 @@ func (mt *matcher) fromICMP(b []byte, from netip.Addr) (answer, bool) {
 	from = from.Unmap()
 	a := answer{from: from, icmpType: int(m.Type), icmpCode: int(m.Code), ext: m.Extensions}
 	a.note, a.final = classify(mt.v6, m.Type, m.Code, m.MTU)
+	if (mt.v6 && m.Type == icmp6TooBig) || (!mt.v6 && m.Type == icmp4Unreach && m.Code == 4) {
+		a.mtu = m.MTU
+	}
 	a.reached = a.final && from == mt.dst
 	if !m.isError(mt.v6) {
 		// Only the destination's own echo replies count: traceroute's

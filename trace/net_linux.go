@@ -399,7 +399,7 @@ func (n *sockNet) openTCP() (*sock, error) {
 }
 
 // send implements network.
-func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
+func (n *sockNet) send(ttl int, seq uint32, size int) (uint32, time.Time, error) {
 	var (
 		s   = n.probe
 		b   []byte
@@ -410,7 +410,9 @@ func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 	)
 	switch n.c.Method {
 	case UDP:
-		b = n.payload
+		// The payload is allocated for PacketLen; MTU discovery sends
+		// shorter ones.
+		b = n.payload[:size-n.c.headerLen()-8]
 		dport := uint16(n.c.Port)
 		if n.c.Paris {
 			want := uint16(seq%0xfffd) + 1
@@ -442,7 +444,7 @@ func (n *sockNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
 	case ICMP:
 		s = n.icmp
 		sq := uint16(n.c.Port) + uint16(seq)
-		b = echoRequest(n.v6, n.echoID, sq, n.c.PacketLen-n.c.headerLen(), n.c.Paris)
+		b = echoRequest(n.v6, n.echoID, sq, size-n.c.headerLen(), n.c.Paris)
 		id = uint32(sq)
 	case TCP:
 		sq := n.tcpBase + seq

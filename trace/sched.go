@@ -12,8 +12,9 @@ import (
 // sockets in a namespace in production, a scripted fake in tests.
 type network interface {
 	// send sends probe number seq (unique within the run) with the given
-	// TTL and returns the id its answer will carry and when it left.
-	send(ttl int, seq uint32) (id uint32, at time.Time, err error)
+	// TTL, size bytes long with the IP header (UDP and ICMP probes), and
+	// returns the id its answer will carry and when it left.
+	send(ttl int, seq uint32, size int) (id uint32, at time.Time, err error)
 	// answers delivers answers that belong to this trace.
 	answers() <-chan answer
 	// pending returns answers that have arrived but are not yet
@@ -30,6 +31,8 @@ type answer struct {
 	icmpType, icmpCode int
 	tcpFlags           uint8
 	ext                []Extension
+	// mtu is the MTU a Fragmentation Needed or Packet Too Big reports.
+	mtu                int
 	note               string
 	final, reached     bool
 }
@@ -42,6 +45,8 @@ type slot struct {
 	done       bool
 	answered   bool
 	a          answer
+	// mtu is the path MTU that had this probe sent again shorter.
+	mtu int
 }
 
 func (s *slot) rtt() time.Duration {
@@ -98,6 +103,9 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 		slots[i].ttl, slots[i].index = c.FirstTTL+i/q, i%q
 	}
 	byID := make(map[uint32]int, len(slots))
+	// size is the length of the probes: PacketLen, or with MTUDiscovery
+	// the least MTU reported so far.
+	size := c.PacketLen
 	var res Result
 	var lastSend time.Time
 	timer := time.NewTimer(time.Hour)
@@ -109,7 +117,8 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 		var next time.Time
 		inFlight := 0
 		// refused is set when a probe was answered at home: report it
-		// before waiting for anything.
+		// (or, finding the MTU, send it again) before waiting for
+		// anything.
 		refused := false
 		for i := start; i < end; i++ {
 			s := &slots[i]
@@ -122,6 +131,13 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 					drain(slots, byID, nw)
 					s.done = true
 				}
+			}
+			if s.done && s.answered && c.shrinks(size, s.a.mtu) {
+				// A narrower link answered for the previous hop: send
+				// this probe again, as long as that MTU allows.
+				size = s.a.mtu
+				delete(byID, s.id)
+				*s = slot{ttl: s.ttl, index: s.index, mtu: size}
 			}
 			if s.done {
 				if i == start {
@@ -140,9 +156,17 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 					}
 					break
 				}
-				id, at, err := nw.send(s.ttl, *seq)
+				id, at, err := nw.send(s.ttl, *seq, size)
 				*seq++
 				var big *localTooBig
+				if errors.As(err, &big) && c.shrinks(size, big.mtu) {
+					// Longer than the local interface allows: again,
+					// at its MTU, before any later probe.
+					size = big.mtu
+					s.mtu = size
+					refused = true
+					break
+				}
 				if errors.As(err, &big) {
 					// Refused before it left: answered at once, by no one.
 					s.sent, lastSend = at, at
@@ -188,6 +212,13 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 	return res, nil
 }
 
+// shrinks reports whether an MTU reported for a probe size long has the
+// next probes sent shorter, as traceroute --mtu does: one that still holds
+// the headers.
+func (c Config) shrinks(size, mtu int) bool {
+	return c.MTUDiscovery && mtu >= c.headerLen()+8 && mtu < size
+}
+
 // queued records the answers waiting in nw's channel.
 func queued(slots []slot, byID map[uint32]int, nw network) {
 	for {
@@ -229,7 +260,7 @@ func record(slots []slot, byID map[uint32]int, a answer) {
 
 // report turns a finished slot into a Probe, counts it and emits it.
 func report(res *Result, s *slot, emit func(Probe)) {
-	p := Probe{TTL: s.ttl, Index: s.index, ICMPType: -1, ICMPCode: -1}
+	p := Probe{TTL: s.ttl, Index: s.index, ICMPType: -1, ICMPCode: -1, MTU: s.mtu}
 	if s.answered {
 		p.Responder, p.RTT = s.a.from, s.rtt()
 		p.ICMPType, p.ICMPCode, p.TCPFlags = s.a.icmpType, s.a.icmpCode, s.a.tcpFlags

@@ -23,7 +23,7 @@ func newFakeNet(delay time.Duration, path ...string) *fakeNet {
 	return &fakeNet{path: path, delay: delay, out: make(chan answer, 1024)}
 }
 
-func (f *fakeNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
+func (f *fakeNet) send(ttl int, seq uint32, _ int) (uint32, time.Time, error) {
 	f.sent = append(f.sent, ttl)
 	at := time.Now()
 	who := f.path[min(ttl, len(f.path))-1]
@@ -150,7 +150,7 @@ func TestTimeoutRule(t *testing.T) {
 // Fragment probe longer than the interface MTU.
 type tooBigNet struct{ out chan answer }
 
-func (n tooBigNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
+func (n tooBigNet) send(ttl int, seq uint32, _ int) (uint32, time.Time, error) {
 	return seq, time.Now(), &localTooBig{mtu: 1500}
 }
 
@@ -183,7 +183,7 @@ type heldNet struct {
 	out  chan answer
 }
 
-func (n *heldNet) send(ttl int, seq uint32) (uint32, time.Time, error) {
+func (n *heldNet) send(ttl int, seq uint32, _ int) (uint32, time.Time, error) {
 	at := time.Now()
 	n.held = append(n.held, answer{id: seq, at: at.Add(time.Microsecond), from: netip.MustParseAddr("10.0.0.1"), final: ttl >= 2, reached: ttl >= 2})
 	return seq, at, nil
@@ -211,5 +211,62 @@ func TestScheduleZeroWaitTakesAnswersAlreadyIn(t *testing.T) {
 	}
 	if answered != 6 || res.Hops != 2 || !res.Reached {
 		t.Errorf("%d answered, result %+v; want both hops' 6 answers taken before expiring", answered, res)
+	}
+}
+
+// narrowNet is a path of three routers and a destination whose interface
+// carries 1500 bytes and whose link after hop 2 carries 1400: a longer
+// probe is refused at home, or answered by hop 2 with its MTU.
+type narrowNet struct {
+	out   chan answer
+	sizes []int
+}
+
+func (n *narrowNet) send(ttl int, seq uint32, size int) (uint32, time.Time, error) {
+	n.sizes = append(n.sizes, size)
+	at := time.Now()
+	if size > 1500 {
+		return seq, at, &localTooBig{mtu: 1500}
+	}
+	a := answer{id: seq, at: at.Add(time.Microsecond), from: netip.AddrFrom4([4]byte{10, 0, byte(min(ttl, 3)), 2})}
+	switch {
+	case ttl > 2 && size > 1400:
+		a.from, a.mtu, a.note, a.final = netip.MustParseAddr("10.0.2.2"), 1400, "!F-1400", true
+	case ttl >= 3:
+		a.final, a.reached = true, true
+	}
+	n.out <- a
+	return seq, at, nil
+}
+
+func (n *narrowNet) answers() <-chan answer { return n.out }
+
+func (n *narrowNet) pending() []answer { return nil }
+
+func TestScheduleMTUDiscovery(t *testing.T) {
+	c := Config{Dest: netip.MustParseAddr("10.0.3.2"), MTUDiscovery: true, SimultaneousProbes: 8}.Defaults()
+	if c.PacketLen != MaxPacketLen || !c.DontFragment || c.SimultaneousProbes != 1 {
+		t.Fatalf("defaults %+v: want 65000-byte probes, Don't Fragment, one at a time", c)
+	}
+	n := &narrowNet{out: make(chan answer, 64)}
+	var got []string
+	var seq uint32
+	_, err := schedule(context.Background(), c, n, &seq, func(p Probe) {
+		got = append(got, fmt.Sprintf("%d.%d %s %q %d", p.TTL, p.Index, p.Responder, p.Note, p.MTU))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`1.0 10.0.1.2 "" 1500`, `1.1 10.0.1.2 "" 0`, `1.2 10.0.1.2 "" 0`,
+		`2.0 10.0.2.2 "" 0`, `2.1 10.0.2.2 "" 0`, `2.2 10.0.2.2 "" 0`,
+		`3.0 10.0.3.2 "" 1400`, `3.1 10.0.3.2 "" 0`, `3.2 10.0.3.2 "" 0`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("probes\n%v\nwant\n%v", got, want)
+	}
+	wantSizes := []int{65000, 1500, 1500, 1500, 1500, 1500, 1500, 1500, 1400, 1400, 1400}
+	if fmt.Sprint(n.sizes) != fmt.Sprint(wantSizes) {
+		t.Errorf("sizes %v, want %v", n.sizes, wantSizes)
 	}
 }

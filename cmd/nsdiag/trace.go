@@ -40,6 +40,7 @@ func init() {
 			&cli.StringFlag{Name: "sendwait", Aliases: []string{"z"}, Value: "0", Usage: "wait `SENDWAIT` between probes: seconds, or milliseconds when above 10"},
 			&cli.IntFlag{Name: "port", Aliases: []string{"p"}, DefaultText: "33434, 80 with -T, 1 with -I", Usage: "destination `PORT`: the first UDP port (one more per probe), the TCP port, or the first ICMP sequence number"},
 			&cli.BoolFlag{Name: "dont-fragment", Aliases: []string{"F"}, Usage: "set Don't Fragment: a narrower link on the way answers !F-MTU"},
+			&cli.BoolFlag{Name: "mtu", Usage: "discover the MTU along the path: F=MTU on the hop that needs a smaller one (implies -F and -N 1)"},
 			&cli.BoolFlag{Name: "extensions", Aliases: []string{"e"}, Usage: "show ICMP extensions (MPLS labels) after the address, as traceroute -e"},
 			&cli.BoolFlag{Name: "paris", Usage: "keep every probe in one flow (constant ports and checksum) so per-flow load balancers show one consistent path"},
 			&cli.BoolFlag{Name: "report", Usage: "send cycles of probes and print mtr's report table"},
@@ -205,6 +206,7 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	}
 	a.cfg.Device = c.String("interface")
 	a.cfg.DontFragment = c.Bool("dont-fragment")
+	a.cfg.MTUDiscovery = c.Bool("mtu")
 	// traceroute keeps the low 8 bits of -t, as the TOS byte does.
 	a.cfg.TOS = c.Int("tos") & 0xff
 	if a.cfg.MaxTTL > 255 {

@@ -66,7 +66,7 @@ func traceProbeText(p trace.Probe, last *lastAnswer, own *owners, ext bool) stri
 			*last = lastAnswer{}
 			return s + fmt.Sprintf(" *  %.3f ms %s", float64(p.RTT)/float64(time.Millisecond), p.Note)
 		}
-		return s + " *"
+		return s + " *" + mtuText(p)
 	}
 	cur := lastAnswer{addr: p.Responder}
 	if ext {
@@ -82,8 +82,19 @@ func traceProbeText(p trace.Probe, last *lastAnswer, own *owners, ext bool) stri
 	s += fmt.Sprintf("  %.3f ms", float64(p.RTT)/float64(time.Millisecond))
 	if p.Note != "" {
 		s += " " + p.Note
+	} else {
+		s += mtuText(p)
 	}
 	return s
+}
+
+// mtuText is traceroute --mtu's " F=MTU" on the probe sent again shorter;
+// a mark of its answer takes its place.
+func mtuText(p trace.Probe) string {
+	if p.MTU == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" F=%d", p.MTU)
 }
 
 func (t *textHops) end() { fmt.Fprintln(t.w) }

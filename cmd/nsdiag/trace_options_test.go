@@ -1,0 +1,85 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/nsdiag/nsdiag/internal/netnstest"
+	"github.com/nsdiag/nsdiag/nsexec"
+)
+
+// peerTracerouteRun runs traceroute -n in ns and returns its stdout and
+// exit status (traceroute's errors are part of what is compared).
+func peerTracerouteRun(t *testing.T, ns nsexec.Target, args ...string) result {
+	t.Helper()
+	cmd := exec.Command("ip", append([]string{"netns", "exec", ns.Name, "traceroute", "-n"}, args...)...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("traceroute %v: %v", args, err)
+	}
+	return r
+}
+
+// optionsLab is traceLab with a path that is not uniform: the link from
+// r3 to r4 carries 1400 bytes (for --mtu), r2 sends its ICMP with an
+// initial TTL of 60 and hop limit of 100, and h2 answers with 100 and
+// 100, so the backward hop counts --back guesses differ from the forward
+// ones at hops 2 and 5.
+func optionsLab(t *testing.T) *netnstest.Chain {
+	t.Helper()
+	c := traceLab(t)
+	for _, l := range []struct {
+		ns  nsexec.Target
+		dev string
+	}{{c.Nodes[3], c.Right[3]}, {c.Nodes[4], c.Left[4]}} {
+		if out, err := exec.Command("ip", "-n", l.ns.Name, "link", "set", l.dev, "mtu", "1400").CombinedOutput(); err != nil {
+			t.Fatalf("set mtu: %v\n%s", err, out)
+		}
+	}
+	netnstest.Sysctl(t, c.Nodes[2], "net.ipv4.ip_default_ttl", "60")
+	netnstest.Sysctl(t, c.Nodes[2], "net.ipv6.conf."+c.Left[2]+".hop_limit", "100")
+	netnstest.Sysctl(t, c.H2(), "net.ipv4.ip_default_ttl", "100")
+	netnstest.Sysctl(t, c.H2(), "net.ipv6.conf."+c.Left[5]+".hop_limit", "100")
+	return c
+}
+
+// TestTraceOptionsMatchTraceroute compares traceroute 2.1's less common
+// options with the real traceroute -n on the same lab: output (times
+// masked), exit status and, on failure, that both wrote an error.
+func TestTraceOptionsMatchTraceroute(t *testing.T) {
+	c := optionsLab(t)
+	h1 := c.H1()
+	d4, d6 := c.Dest4(), c.Dest6()
+	cases := []struct {
+		args []string
+		// want is a piece the output must hold, so that a case cannot
+		// pass by both tools ignoring the option.
+		want string
+	}{
+		{[]string{"--mtu", d4}, "\n 4  10.0.4.2  T ms F=1400"},
+		{[]string{"--mtu", d6}, " F=1400"},
+		{[]string{"--mtu", "-I", d4}, " F=1400"},
+		{[]string{"--mtu", "-I", d6}, " F=1500"},
+		{[]string{"--mtu", "-U", d4}, " F=1400"},
+		{[]string{"--mtu", "-T", d4}, "60 byte packets"},
+		{[]string{"--mtu", d4, "1450"}, " F=1400"},
+		{[]string{"--mtu", "-N", "8", "-q", "1", "-f", "3", d6}, "\n 3  fd00:3::2  T ms F=1500"},
+		{[]string{"--mtu", d4, "1000"}, "1000 byte packets"},
+	}
+	for _, tc := range cases {
+		args := append([]string{"-w", "5,100,100"}, tc.args...)
+		want := peerTracerouteRun(t, h1, args...)
+		got := nsdiag(t, append([]string{"trace", "-n", h1.Name}, args...)...)
+		gotOut, wantOut := maskTimes(got.stdout), maskTimes(want.stdout)
+		if gotOut != wantOut || got.code != want.code || !strings.Contains(gotOut, tc.want) ||
+			(want.code != 0) != (got.stderr != "") {
+			t.Errorf("nsdiag trace %v: exit %d\n%s%s\ntraceroute -n %v: exit %d\n%s%s", args, got.code, gotOut, got.stderr, args, want.code, wantOut, want.stderr)
+		}
+	}
+}
