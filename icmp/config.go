@@ -142,6 +142,11 @@ type Config struct {
 	StrictSource bool
 	// Broadcast allows a broadcast destination (ping -b).
 	Broadcast bool
+	// RecordRoute asks IPv4 routers and the destination to record their
+	// addresses in the request and reply (ping -R, the IP record route
+	// option); replies on a raw socket then carry Reply.Options. IPv6
+	// ignores it, as iputils does.
+	RecordRoute bool
 	// UserLatency times replies when the program reads them rather than
 	// by the kernel's receive timestamp (ping -U).
 	UserLatency bool

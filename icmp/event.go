@@ -42,6 +42,9 @@ type Reply struct {
 	WrongByte int
 	Want      byte
 	Data      []byte
+	// Options are the reply's IPv4 header options (record route), valid
+	// only during the callback; nil without any.
+	Options []byte
 	// Truncated marks a reply shorter than the request.
 	Truncated bool
 	// WrongSource marks a reply from another address than Dest.

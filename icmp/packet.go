@@ -93,6 +93,8 @@ type echo struct {
 	ttl    int
 	badSum bool
 	data   []byte
+	// opts are the IPv4 header's options, when the header came along.
+	opts []byte
 }
 
 // parseEcho reads an echo reply as the socket delivered it: raw IPv4
@@ -110,6 +112,9 @@ func parseEcho(b []byte, v6, withIP bool) (echo, bool) {
 			return e, false
 		}
 		e.ttl = int(b[8])
+		if hlen > 20 {
+			e.opts = b[20:hlen]
+		}
 		b = b[hlen:]
 	}
 	if len(b) < 8 {

@@ -337,6 +337,7 @@ func (r *run) handle(b, oob []byte, from netip.Addr) {
 	// iputils 20221126 flags a reply from another address for IPv4 only,
 	// and not when many hosts are expected to answer.
 	rep.WrongSource = !s.v6 && from != r.p.cfg.Dest && !r.p.cfg.Broadcast && !r.p.cfg.Dest.IsMulticast()
+	rep.Options = e.opts
 	rep.Truncated = e.icmpLen < 8+r.p.dataLen
 	rep.Timed = r.p.timing && e.icmpLen >= 8+timevalLen
 	if rep.Timed {

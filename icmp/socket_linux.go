@@ -352,6 +352,9 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 	if s.v6 {
 		per = 40 + 16 + 64 + 160
 	}
+	if cfg.RecordRoute && !s.v6 {
+		per += recordRouteLen
+	}
 	hold := 8 + cfg.sendData()
 	hold += (hold + 511) / 512 * per
 	if err := set("SO_SNDBUF", unix.SOL_SOCKET, unix.SO_SNDBUF, hold); err != nil {

@@ -51,6 +51,11 @@ func (s *socket) setOptions(cfg *Config) error {
 			return fmt.Errorf("cannot disable multicast loopback: %w", err)
 		}
 	}
+	if cfg.RecordRoute && !s.v6 {
+		if err := unix.SetsockoptString(fd, unix.IPPROTO_IP, unix.IP_OPTIONS, string(recordRouteOption())); err != nil {
+			return fmt.Errorf("record route: %w", err)
+		}
+	}
 	if cfg.DontRoute {
 		// iputils ignores a refusal here.
 		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_DONTROUTE, 1)
@@ -63,4 +68,18 @@ func (s *socket) setOptions(cfg *Config) error {
 		}
 	}
 	return nil
+}
+
+// recordRouteLen is the IPv4 options' room ping -R takes: 40 bytes, the
+// most an IPv4 header holds.
+const recordRouteLen = 40
+
+// recordRouteOption is iputils' record route request: a NOP to align the
+// addresses, then the option (type 7, 39 bytes, pointer at the first
+// of its nine empty slots).
+func recordRouteOption() []byte {
+	b := make([]byte, recordRouteLen)
+	b[0] = 1 // NOP
+	b[1], b[2], b[3] = 7, recordRouteLen-1, 4
+	return b
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // TestIntegrationPingOptionsGolden compares iputils' less common options
-// (-p -l -A -Q -M -e -m -a -U -L -r -B -b) with iputils ping on the same
+// (-p -l -A -Q -M -e -m -a -U -L -r -B -b -R) with iputils ping on the same
 // labs. Where an option leaves no trace in the output, the lab makes it
 // decide whether replies come: picky.B answers only requests with the TOS
 // 0x28 (DSCP AF11) or the identifier 4660, picky.A drops requests marked 9.
@@ -33,6 +33,7 @@ func TestIntegrationPingOptionsGolden(t *testing.T) {
 	// ignores them, as by default; 10.5.0.0/24 lies behind picky.B.
 	netnstest.Sysctl(t, picky.A, "net.ipv4.icmp_echo_ignore_broadcasts", "0")
 	netnstest.Route(t, picky.A, "10.5.0.0/24 via "+picky.B4)
+	chain := netnstest.NewChain(t, 1)
 
 	cases := []pingCase{
 		// -p: the PATTERN line, the pattern repeated in the data bytes,
@@ -100,6 +101,14 @@ func TestIntegrationPingOptionsGolden(t *testing.T) {
 		// -b: picky.A answers its own broadcast.
 		{"broadcast allowed", picky.A.Name, []string{"-c", "2", "-i", "0.1", "-b", "10.0.0.255"}},
 		{"broadcast flag on unicast", pair.A.Name, []string{"-c", "1", "-b", pair.B4}},
+		// -R: the router and the destination record their addresses;
+		// a route seen before is "(same route)".
+		{"record route", pair.A.Name, []string{"-c", "3", "-i", "0.1", "-R", pair.B4}},
+		{"record route routed", chain.H1().Name, []string{"-c", "2", "-i", "0.1", "-R", chain.Dest4()}},
+		{"record route untimed", pair.A.Name, []string{"-c", "1", "-s", "8", "-R", pair.B4}},
+		{"record route quiet", pair.A.Name, []string{"-q", "-c", "1", "-R", pair.B4}},
+		{"record route ipv6", pair.A.Name, []string{"-c", "1", "-R", pair.B6}},
+		{"flood record route", pair.A.Name, []string{"-f", "-c", "2", "-R", pair.B4}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -204,6 +213,52 @@ func TestPingPreloadNeedsRoot(t *testing.T) {
 		err := checkPreload(c.n, c.root)
 		if (err == nil) != (c.err == "") || err != nil && !strings.HasPrefix(err.Error(), c.err) {
 			t.Errorf("preload %d, root %v: %v, want %q", c.n, c.root, err, c.err)
+		}
+	}
+}
+
+// A router whose next link has an MTU of 1400 answers a request that
+// does not fit and must not be fragmented: "Frag needed and DF set" for
+// IPv4 with -M do, "Packet too big" for IPv6, after which the kernel knows
+// the path MTU and the next request fails locally (IPv4) or is fragmented
+// (IPv6). The path MTU a namespace learns is shared by every socket in it,
+// so each tool gets a chain of its own and runs alone on it.
+func TestIntegrationPingPathMTU(t *testing.T) {
+	netnstest.RequireRoot(t)
+	t.Parallel()
+	narrow := func() *netnstest.Chain {
+		c := netnstest.NewChain(t, 1)
+		for _, end := range []struct {
+			ns  int
+			dev string
+		}{{1, c.Right[1]}, {2, c.Left[2]}} {
+			if out, err := exec.Command("ip", "-n", c.Nodes[end.ns].Name, "link", "set", "dev", end.dev, "mtu", "1400").CombinedOutput(); err != nil {
+				t.Fatalf("set mtu: %v %s", err, out)
+			}
+		}
+		return c
+	}
+	peer, ours := narrow(), narrow()
+	cases := []struct {
+		name string
+		args func(c *netnstest.Chain) []string
+	}{
+		{"frag needed", func(c *netnstest.Chain) []string {
+			return []string{"-c", "2", "-i", "0.2", "-M", "do", "-s", "1400", c.Dest4()}
+		}},
+		{"packet too big", func(c *netnstest.Chain) []string {
+			return []string{"-c", "2", "-i", "0.2", "-s", "1400", c.Dest6()}
+		}},
+		{"fits", func(c *netnstest.Chain) []string { return []string{"-c", "1", "-M", "do", "-s", "1372", c.Dest4()} }},
+	}
+	// In order: each case learns from the one before, on both chains alike.
+	for _, c := range cases {
+		p := iputilsPing(peer.H1().Name, c.args(peer))
+		r := nsdiag(t, append([]string{"ping", "-n", ours.H1().Name}, c.args(ours)...)...)
+		got, want := normalizePing(t, "nsdiag", r.out()), normalizePing(t, "iputils", p.out)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") || r.code != p.code || !sameStderr(r.stderr, p.errOut) {
+			t.Errorf("%s: ping %s:\nnsdiag (exit %d):\n%s\niputils (exit %d):\n%s\nnsdiag stderr: %s\niputils stderr: %s",
+				c.name, strings.Join(c.args(ours), " "), r.code, r.stdout, p.code, p.out, r.stderr, p.errOut)
 		}
 	}
 }

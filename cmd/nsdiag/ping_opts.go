@@ -28,6 +28,7 @@ var pingExtraFlags = []cli.Flag{
 	&cli.BoolFlag{Name: "r", Usage: "bypass the routing table: reach hosts on attached networks only (SO_DONTROUTE)"},
 	&cli.BoolFlag{Name: "B", Usage: "keep the source address fixed: bind to the one the route gives"},
 	&cli.BoolFlag{Name: "b", Usage: "allow pinging an IPv4 broadcast address"},
+	&cli.BoolFlag{Name: "R", Usage: "record route: routers and the destination note their IPv4 addresses, printed after each reply (RR:)"},
 	&cli.BoolFlag{Name: "V", Usage: "print the version and exit"},
 }
 
@@ -45,6 +46,7 @@ func parsePingExtras(c *cli.Context, o *pingOptions, root bool) error {
 	cfg.DontRoute = c.Bool("r")
 	cfg.StrictSource = c.Bool("B")
 	cfg.Broadcast = c.Bool("b")
+	cfg.RecordRoute = c.Bool("R")
 	o.audible = c.Bool("a")
 	if s := c.String("l"); c.IsSet("l") {
 		n, err := intArg("l", s, 1, 1<<16, "the number of requests to send at once, e.g. -l 3")

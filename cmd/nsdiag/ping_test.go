@@ -116,7 +116,8 @@ var pingLineKinds = []struct {
 }{
 	{"header", regexp.MustCompile(`^PING \S+ \([0-9.]+\) (from \S+ \S*: )?\d+\(\d+\) bytes of data\.$`)},
 	{"header6", regexp.MustCompile(`^PING \S+\(\S+( \(\S+\))?\) (from \S+ \S*: )?\d+ data bytes$`)},
-	{"reply", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?\d+ bytes from \S+( \(\S+\))?: icmp_seq=\d+( ttl=\d+)?( time=\d+(\.\d+)? ms)?( \(DUP!\))?\a?$`)},
+	{"reply", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?\d+ bytes from \S+( \(\S+\))?: icmp_seq=\d+( ttl=\d+)?( time=\d+(\.\d+)? ms)?( \(DUP!\))?\a?(\t\(same route\))?$`)},
+	{"route", regexp.MustCompile(`^(RR: )?\t[0-9.]+( \(\S+\))?$`)},
 	{"error", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?From \S+ icmp_seq=\d+ [A-Z].*$`)},
 	{"pattern", regexp.MustCompile(`^PATTERN: 0x[0-9a-f]*$`)},
 	{"wrongdata", regexp.MustCompile(`^wrong data byte #\d+ should be 0x[0-9a-f]+ but was 0x[0-9a-f]+$`)},

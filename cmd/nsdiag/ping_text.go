@@ -22,6 +22,8 @@ type pingText struct {
 	owners      *owners
 	names       map[netip.Addr]string
 	buf         []byte
+	// lastRoute is the last record route printed, for "(same route)".
+	lastRoute []byte
 }
 
 func newPingText(out, errOut io.Writer, o *pingOptions, host string, p *icmp.Pinger, ow *owners) *pingText {
@@ -53,7 +55,11 @@ func (t *pingText) start() {
 	if dest.Is6() {
 		fmt.Fprintf(&b, "%d data bytes\n", n)
 	} else {
-		fmt.Fprintf(&b, "%d(%d) bytes of data.\n", n, n+8+20)
+		opts := 0
+		if t.o.cfg.RecordRoute {
+			opts = 40 // the options' room, as iputils counts it
+		}
+		fmt.Fprintf(&b, "%d(%d) bytes of data.\n", n, n+8+opts+20)
 	}
 	io.WriteString(t.out, b.String())
 	if err := t.p.MarkErr(); err != nil {
@@ -200,6 +206,9 @@ func (t *pingText) reply(e *icmp.Reply) {
 	if t.o.audible {
 		t.buf = append(t.buf, '\a')
 	}
+	if t.o.cfg.RecordRoute {
+		t.buf = t.appendOptions(t.buf, e.Options)
+	}
 	t.buf = append(t.buf, '\n')
 	t.flush()
 }
@@ -285,4 +294,46 @@ func pingSummary(host string, s icmp.Stats, flood bool) string {
 	}
 	b.WriteByte('\n')
 	return b.String()
+}
+
+// appendOptions prints a reply's IPv4 options as iputils' pr_options: a
+// record route as "RR:" and one address a line, or "(same route)" when
+// it is the route printed last.
+func (t *pingText) appendOptions(b, opts []byte) []byte {
+	for len(opts) > 0 {
+		switch opts[0] {
+		case 0: // end of options
+			return b
+		case 1:
+			b = append(b, "\nNOP"...)
+			opts = opts[1:]
+			continue
+		}
+		if len(opts) < 2 || opts[1] < 2 || int(opts[1]) > len(opts) {
+			return b
+		}
+		olen := int(opts[1])
+		if opts[0] != 7 {
+			b = fmt.Appendf(b, "\nunknown option %x", opts[0])
+			opts = opts[olen:]
+			continue
+		}
+		n := min(int(opts[2]), olen) - 4 // bytes recorded
+		if n > 0 {
+			// iputils compares from the pointer byte on.
+			if rec := opts[2 : 2+n]; string(rec) == string(t.lastRoute) {
+				b = append(b, "\t(same route)"...)
+			} else {
+				t.lastRoute = append(t.lastRoute[:0], rec...)
+				b = append(b, "\nRR: "...)
+				for i := 3; n > 0 && i+4 <= len(opts); i, n = i+4, n-4 {
+					b = append(b, '\t')
+					b = append(b, t.addr(netip.AddrFrom4([4]byte(opts[i:i+4])))...)
+					b = append(b, '\n')
+				}
+			}
+		}
+		opts = opts[olen:]
+	}
+	return b
 }
