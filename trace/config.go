@@ -124,9 +124,27 @@ type Probe struct {
 	Final bool
 	// Extensions are RFC 4884 objects of the ICMP answer (MPLS labels).
 	Extensions []Extension
+	// ReplyTTL is the TTL (hop limit) the answer arrived with, 0 when
+	// unknown; BackHops guesses from it the length of the way back.
+	ReplyTTL int
 	// MTU is the path MTU learnt when this probe had to be sent again
 	// shorter (MTUDiscovery; traceroute's "F=MTU"), else 0.
 	MTU int
+}
+
+// BackHops guesses how many hops the answer took to come back, as
+// traceroute --back does (after tracepath): from its TTL, assuming the
+// responder started at 64, 128 or 255. 0 when the TTL is unknown.
+func (p Probe) BackHops() int {
+	switch {
+	case p.ReplyTTL <= 0:
+		return 0
+	case p.ReplyTTL <= 64:
+		return 65 - p.ReplyTTL
+	case p.ReplyTTL <= 128:
+		return 129 - p.ReplyTTL
+	}
+	return 256 - p.ReplyTTL
 }
 
 // Answered reports whether a reply came back for the probe.

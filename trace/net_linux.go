@@ -240,6 +240,18 @@ func (n *sockNet) setup(fd int, sends bool) error {
 	return err
 }
 
+// readMeta asks the kernel to pass, with every packet read from fd, its
+// receive time (SO_TIMESTAMPNS) and its TTL or hop limit (for --back).
+func (n *sockNet) readMeta(fd int) error {
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+		return err
+	}
+	if n.v6 {
+		return unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_RECVHOPLIMIT, 1)
+	}
+	return unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_RECVTTL, 1)
+}
+
 // icmpRcvBuf is the receive buffer of the ICMP socket.
 const icmpRcvBuf = 4 << 20
 
@@ -268,7 +280,7 @@ func (n *sockNet) openICMP() (*sock, error) {
 		err = unix.SetsockoptInt(fd, unix.SOL_RAW, unix.ICMP_FILTER, ^pass)
 	}
 	if err == nil {
-		err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1)
+		err = n.readMeta(fd)
 	}
 	if err != nil {
 		unix.Close(fd)
@@ -294,7 +306,7 @@ func (n *sockNet) openUDP() (*sock, error) {
 		return nil, os.NewSyscallError("socket", err)
 	}
 	// Services' answers to probes are read from it, timed by the kernel.
-	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+	if err := n.readMeta(fd); err != nil {
 		unix.Close(fd)
 		return nil, os.NewSyscallError("setsockopt", err)
 	}
@@ -352,7 +364,7 @@ func (n *sockNet) rawUDP(reads bool) (*sock, error) {
 		return nil, os.NewSyscallError("socket", err)
 	}
 	if reads {
-		err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1)
+		err = n.readMeta(fd)
 	} else {
 		// It is never read: keep what it queues small.
 		err = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 0)
@@ -388,7 +400,7 @@ func (n *sockNet) openTCP() (*sock, error) {
 	if err != nil {
 		return nil, os.NewSyscallError("socket", err)
 	}
-	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1); err != nil {
+	if err := n.readMeta(fd); err != nil {
 		unix.Close(fd)
 		return nil, os.NewSyscallError("setsockopt", err)
 	}
@@ -536,7 +548,7 @@ func recv(fd int, buf, oob []byte, flags int, match matchFunc) (a answer, ok boo
 	}
 	src, port := addrPort(from)
 	if a, ok = match(buf[:nb], src, port); ok {
-		a.at = rxTime(oob[:noob])
+		a.at, a.ttl = rxMeta(oob[:noob])
 	}
 	return a, ok, nil
 }
@@ -599,19 +611,28 @@ func withoutPort(m func(b []byte, from netip.Addr) (answer, bool)) matchFunc {
 	return func(b []byte, from netip.Addr, _ int) (answer, bool) { return m(b, from) }
 }
 
-// rxTime is the kernel's receive timestamp, or now when there is none.
-func rxTime(oob []byte) time.Time {
+// rxMeta is the kernel's receive timestamp (now when there is none) and
+// the packet's TTL or hop limit (0 when unknown).
+func rxMeta(oob []byte) (at time.Time, ttl int) {
 	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err == nil {
-		for _, m := range msgs {
-			if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SCM_TIMESTAMPNS && len(m.Data) >= 16 {
-				sec := int64(binary.NativeEndian.Uint64(m.Data[0:8]))
-				nsec := int64(binary.NativeEndian.Uint64(m.Data[8:16]))
-				return time.Unix(sec, nsec)
-			}
+	if err != nil {
+		return time.Now(), 0
+	}
+	for _, m := range msgs {
+		switch {
+		case m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SCM_TIMESTAMPNS && len(m.Data) >= 16:
+			sec := int64(binary.NativeEndian.Uint64(m.Data[0:8]))
+			nsec := int64(binary.NativeEndian.Uint64(m.Data[8:16]))
+			at = time.Unix(sec, nsec)
+		case (m.Header.Level == unix.IPPROTO_IP && m.Header.Type == unix.IP_TTL ||
+			m.Header.Level == unix.IPPROTO_IPV6 && m.Header.Type == unix.IPV6_HOPLIMIT) && len(m.Data) >= 4:
+			ttl = int(int32(binary.NativeEndian.Uint32(m.Data)))
 		}
 	}
-	return time.Now()
+	if at.IsZero() {
+		at = time.Now()
+	}
+	return at, ttl
 }
 
 // close stops the readers and closes every socket.

@@ -31,10 +31,12 @@ type answer struct {
 	icmpType, icmpCode int
 	tcpFlags           uint8
 	ext                []Extension
+	// ttl is the answer's TTL or hop limit as it arrived; 0 if unknown.
+	ttl int
 	// mtu is the MTU a Fragmentation Needed or Packet Too Big reports.
-	mtu                int
-	note               string
-	final, reached     bool
+	mtu            int
+	note           string
+	final, reached bool
 }
 
 // slot is one probe of the trace, in the order traceroute numbers them.
@@ -265,6 +267,7 @@ func report(res *Result, s *slot, emit func(Probe)) {
 		p.Responder, p.RTT = s.a.from, s.rtt()
 		p.ICMPType, p.ICMPCode, p.TCPFlags = s.a.icmpType, s.a.icmpCode, s.a.tcpFlags
 		p.Note, p.Final, p.Reached, p.Extensions = s.a.note, s.a.final, s.a.reached, s.a.ext
+		p.ReplyTTL = s.a.ttl
 		if p.Answered() {
 			res.Received++
 		}

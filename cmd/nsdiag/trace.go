@@ -41,6 +41,7 @@ func init() {
 			&cli.IntFlag{Name: "port", Aliases: []string{"p"}, DefaultText: "33434, 80 with -T, 1 with -I", Usage: "destination `PORT`: the first UDP port (one more per probe), the TCP port, or the first ICMP sequence number"},
 			&cli.BoolFlag{Name: "dont-fragment", Aliases: []string{"F"}, Usage: "set Don't Fragment: a narrower link on the way answers !F-MTU"},
 			&cli.BoolFlag{Name: "mtu", Usage: "discover the MTU along the path: F=MTU on the hop that needs a smaller one (implies -F and -N 1)"},
+			&cli.BoolFlag{Name: "back", Usage: "print the number of backward hops as '-N' after an address when it differs from the forward one (guessed from the answer's TTL)"},
 			&cli.BoolFlag{Name: "extensions", Aliases: []string{"e"}, Usage: "show ICMP extensions (MPLS labels) after the address, as traceroute -e"},
 			&cli.BoolFlag{Name: "paris", Usage: "keep every probe in one flow (constant ports and checksum) so per-flow load balancers show one consistent path"},
 			&cli.BoolFlag{Name: "report", Usage: "send cycles of probes and print mtr's report table"},
@@ -60,8 +61,9 @@ type traceArgs struct {
 	cycles int
 	every  time.Duration
 	json   bool
-	// extensions prints ICMP extensions (-e).
-	extensions bool
+	// extensions prints ICMP extensions (-e); back the backward hop
+	// counts (--back).
+	extensions, back bool
 }
 
 func runTrace(c *cli.Context) error {
@@ -112,7 +114,7 @@ func runTrace(c *cli.Context) error {
 	if a.json {
 		p = newJSONHops(out, a.cfg.Queries)
 	} else {
-		p = newTextHops(out, own, a.extensions)
+		p = newTextHops(out, own, hopStyle{ext: a.extensions, back: a.back})
 		traceHeader(out, a.host, a.cfg)
 	}
 	_, err = tr.Run(ctx, p.probe)
@@ -229,7 +231,7 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	if a.cfg.SendWait, err = parseSendWait(c.String("sendwait")); err != nil {
 		return a, err
 	}
-	a.report, a.json, a.extensions = c.Bool("report"), c.Bool("json"), c.Bool("extensions")
+	a.report, a.json, a.extensions, a.back = c.Bool("report"), c.Bool("json"), c.Bool("extensions"), c.Bool("back")
 	a.cycles = c.Int("report-cycles")
 	if a.cycles < 1 {
 		return a, fmt.Errorf("bad -c %d: report cycles must be at least 1", a.cycles)

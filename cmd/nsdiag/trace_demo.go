@@ -28,7 +28,7 @@ func traceDemo(ctx context.Context, lab *demoLab) error {
 	cfg = tr.Config()
 	fmt.Fprintf(lab.Out, "$ nsdiag trace -n %s %s\n", lab.H1.String(), dest)
 	traceHeader(lab.Out, dest.String(), cfg)
-	p := newTextHops(lab.Out, nil, false)
+	p := newTextHops(lab.Out, nil, hopStyle{})
 	res, err := tr.Run(ctx, p.probe)
 	p.end()
 	if err != nil {

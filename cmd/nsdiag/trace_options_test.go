@@ -71,6 +71,12 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 		{[]string{"--mtu", d4, "1450"}, " F=1400"},
 		{[]string{"--mtu", "-N", "8", "-q", "1", "-f", "3", d6}, "\n 3  fd00:3::2  T ms F=1500"},
 		{[]string{"--mtu", d4, "1000"}, "1000 byte packets"},
+		{[]string{"--back", d4}, "\n 2  10.0.2.2 '-6'  T ms  T ms  T ms\n"},
+		{[]string{"--back", "-I", d6}, "\n 2  fd00:2::2 '-30'  T ms"},
+		{[]string{"--back", "-T", d4}, "\n 5  10.0.5.2 '-33'  T ms"},
+		{[]string{"--back", "-T", d6}, "\n 5  fd00:5::2 '-33'  T ms"},
+		{[]string{"--back", "-U", "-e", d4}, "'-6'"},
+		{[]string{"--back", "--mtu", d6}, "'-30'"},
 	}
 	for _, tc := range cases {
 		args := append([]string{"-w", "5,100,100"}, tc.args...)

@@ -29,31 +29,40 @@ func traceHeader(w io.Writer, host string, cfg trace.Config) {
 // address again only when it differs from the last answer of the hop,
 // " *" for no answer and the !X marks after the time.
 type textHops struct {
-	w    io.Writer
-	own  *owners
-	ext  bool
-	last lastAnswer
+	w     io.Writer
+	own   *owners
+	style hopStyle
+	last  lastAnswer
 }
 
-func newTextHops(w io.Writer, own *owners, ext bool) *textHops {
-	return &textHops{w: w, own: own, ext: ext}
+// hopStyle is what traceroute's options add after an address: ICMP
+// extensions (-e), the backward hop count (--back).
+type hopStyle struct {
+	ext, back bool
+}
+
+func newTextHops(w io.Writer, own *owners, style hopStyle) *textHops {
+	return &textHops{w: w, own: own, style: style}
 }
 
 func (t *textHops) probe(p trace.Probe) {
-	fmt.Fprint(t.w, traceProbeText(p, &t.last, t.own, t.ext))
+	fmt.Fprint(t.w, traceProbeText(p, &t.last, t.own, t.style))
 }
 
-// lastAnswer is the responder (and its extensions, as -e prints them) of
-// the hop's last answered probe.
+// lastAnswer is the responder (and its extensions as -e prints them, its
+// TTL when --back prints it) of the hop's last answered probe.
 type lastAnswer struct {
 	addr netip.Addr
 	ext  string
+	ttl  int
 }
 
 // traceProbeText is what traceroute writes for one probe: the responder
-// again only when it (or, with -e, its extensions) differs from the last
-// answer of the hop; last carries that between calls.
-func traceProbeText(p trace.Probe, last *lastAnswer, own *owners, ext bool) string {
+// again only when it (or, with -e, its extensions, with --back its TTL)
+// differs from the last answer of the hop; last carries that between
+// calls. --back adds " '-N'" after the address when the answer seems to
+// have come back in N hops, not the probe's TTL.
+func traceProbeText(p trace.Probe, last *lastAnswer, own *owners, style hopStyle) string {
 	s := ""
 	if p.Index == 0 {
 		s = fmt.Sprintf("\n%2d ", p.TTL)
@@ -69,13 +78,19 @@ func traceProbeText(p trace.Probe, last *lastAnswer, own *owners, ext bool) stri
 		return s + " *" + mtuText(p)
 	}
 	cur := lastAnswer{addr: p.Responder}
-	if ext {
+	if style.ext {
 		cur.ext = extensionText(p.Extensions)
+	}
+	if style.back {
+		cur.ttl = p.ReplyTTL
 	}
 	if cur != *last {
 		s += " " + p.Responder.String() + own.annotate(p.Responder)
 		if cur.ext != "" {
 			s += " <" + cur.ext + ">"
+		}
+		if back := p.BackHops(); style.back && back != 0 && back != p.TTL {
+			s += fmt.Sprintf(" '-%d'", back)
 		}
 		*last = cur
 	}

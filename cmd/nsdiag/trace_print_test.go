@@ -26,7 +26,7 @@ func TestTraceProbeText(t *testing.T) {
 	var b strings.Builder
 	var last lastAnswer
 	for _, p := range probes {
-		b.WriteString(traceProbeText(p, &last, nil, false))
+		b.WriteString(traceProbeText(p, &last, nil, hopStyle{}))
 	}
 	want := "\n 1  10.0.1.2  0.065 ms  0.021 ms 10.0.1.3  1.500 ms" +
 		"\n 2  * 10.0.2.2  12.346 ms *" +
@@ -47,9 +47,9 @@ func TestExtensionText(t *testing.T) {
 	// With -e, the address is printed again when the extensions change.
 	a := netip.MustParseAddr("10.0.2.2")
 	var last lastAnswer
-	s := traceProbeText(trace.Probe{TTL: 2, Responder: a, Extensions: []trace.Extension{mpls}}, &last, nil, true) +
-		traceProbeText(trace.Probe{TTL: 2, Index: 1, Responder: a, Extensions: []trace.Extension{mpls}}, &last, nil, true) +
-		traceProbeText(trace.Probe{TTL: 2, Index: 2, Responder: a}, &last, nil, true)
+	s := traceProbeText(trace.Probe{TTL: 2, Responder: a, Extensions: []trace.Extension{mpls}}, &last, nil, hopStyle{ext: true}) +
+		traceProbeText(trace.Probe{TTL: 2, Index: 1, Responder: a, Extensions: []trace.Extension{mpls}}, &last, nil, hopStyle{ext: true}) +
+		traceProbeText(trace.Probe{TTL: 2, Index: 2, Responder: a}, &last, nil, hopStyle{ext: true})
 	if want := "\n 2  10.0.2.2 <MPLS:L=16,E=0,S=0,T=254/L=16005,E=5,S=1,T=1>  0.000 ms  0.000 ms 10.0.2.2  0.000 ms"; s != want {
 		t.Errorf("got  %q\nwant %q", s, want)
 	}
@@ -75,5 +75,21 @@ func TestReportTable(t *testing.T) {
 	// "100.0", 1234.5 as "1234.").
 	if got := reportTable("myhost", hops, nil); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestTraceProbeTextBack(t *testing.T) {
+	a := netip.MustParseAddr("10.0.2.2")
+	var last lastAnswer
+	back := hopStyle{back: true}
+	// TTL 59 from a responder two hops away: started at 64, so six hops
+	// back; the address (and the mark) again when the TTL changes.
+	s := traceProbeText(trace.Probe{TTL: 2, Responder: a, ReplyTTL: 59}, &last, nil, back) +
+		traceProbeText(trace.Probe{TTL: 2, Index: 1, Responder: a, ReplyTTL: 59}, &last, nil, back) +
+		traceProbeText(trace.Probe{TTL: 2, Index: 2, Responder: a, ReplyTTL: 63}, &last, nil, back) +
+		traceProbeText(trace.Probe{TTL: 3, Responder: a, ReplyTTL: 253}, &last, nil, back)
+	want := "\n 2  10.0.2.2 '-6'  0.000 ms  0.000 ms 10.0.2.2  0.000 ms\n 3  10.0.2.2  0.000 ms"
+	if s != want {
+		t.Errorf("got  %q\nwant %q", s, want)
 	}
 }
