@@ -36,6 +36,7 @@ var (
 		"udpapps":         {"-vv"},
 		"other":           {"-A"},
 		"tcpseq":          {"-S", "-S -v", "-vv", "-S -e"},
+		"trunc":           {"-#", "-# -v"},
 		"live_any":        {"-e -v", "-tttt", "-A"},
 	}
 	// recorded are pcaps of real traffic made by testdata/printer/live*.sh.
@@ -96,6 +97,8 @@ func optionsFor(t testing.TB, flags string) Options {
 			o.Hex = HexASCIIPayload
 		case "-XX":
 			o.Hex = HexASCIIFrame
+		case "-#":
+			o.Number = true
 		case "-S":
 			o.AbsoluteSeq = true
 		case "-A":

@@ -53,6 +53,9 @@ type Options struct {
 	Verbose    int  // -v count; -vvv adds only DNS record TTLs to -vv
 	Quiet      bool // -q
 	Hex        HexFormat
+	// Number starts each line with the packet's number, counted from 1
+	// by this Printer: tcpdump's -# (--number).
+	Number bool
 	// AbsoluteSeq prints TCP sequence numbers (and SACK blocks) as they
 	// are, not relative to the connection's first: tcpdump's -S.
 	AbsoluteSeq bool
@@ -77,6 +80,7 @@ type Printer struct {
 	b    []byte // the line being built
 
 	first, prev time.Time
+	number      int // packets printed, for -#
 	conns       tcpState
 	ipc         ipCtx
 	mdns        bool // the DNS message being printed is multicast DNS
@@ -107,6 +111,15 @@ func New(opts Options) *Printer {
 // Append appends pkt's line(s), newline-terminated, to dst.
 func (p *Printer) Append(dst []byte, pkt *Packet) []byte {
 	p.b = dst
+	if p.opts.Number {
+		// tcpdump's "%5u  ", before anything else on the line.
+		p.number++
+		for w := 10000; w > 1 && p.number < w; w /= 10 {
+			p.c(' ')
+		}
+		p.i(p.number)
+		p.s("  ")
+	}
 	if pkt.NetNS != "" {
 		p.s(pkt.NetNS)
 		p.s(": ")

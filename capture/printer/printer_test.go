@@ -26,7 +26,7 @@ func linkIndex(l layers.LinkType) byte {
 var allOptions = []Options{
 	{}, {LinkHeader: true}, {Verbose: 1}, {Quiet: true}, {LinkHeader: true, Verbose: 1, Hex: HexASCIIFrame},
 	{Timestamp: TimestampDelta, Hex: HexPayload}, {Timestamp: TimestampDate, Quiet: true, LinkHeader: true},
-	{Hex: ASCIIPayload, Verbose: 2},
+	{Hex: ASCIIPayload, Verbose: 2, Number: true},
 }
 
 // FuzzAppend feeds random frames of every link type through every flag set:
@@ -185,6 +185,23 @@ func TestIPv6Text(t *testing.T) {
 		p.ip6(netip.MustParseAddr(in).AsSlice())
 		if got := string(p.b); got != want {
 			t.Errorf("%s: got %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestNumberWidth: -# is printf's "%5u  ", which widens past five digits.
+func TestNumberWidth(t *testing.T) {
+	for _, tc := range []struct {
+		before int
+		want   string
+	}{
+		{0, "    1  IP  [|ip]\n"}, {9, "   10  IP  [|ip]\n"}, {9998, " 9999  IP  [|ip]\n"},
+		{99998, "99999  IP  [|ip]\n"}, {99999, "100000  IP  [|ip]\n"}, {1234566, "1234567  IP  [|ip]\n"},
+	} {
+		p := New(Options{Number: true, Timestamp: TimestampNone})
+		p.number = tc.before
+		if got := string(p.Append(nil, &Packet{LinkType: layers.LinkTypeRaw, Data: []byte{0x45}})); got != tc.want {
+			t.Errorf("packet %d: got %q, want %q", tc.before+1, got, tc.want)
 		}
 	}
 }

@@ -41,6 +41,7 @@ func init() {
 			&cli.BoolFlag{Name: "X", Usage: "hex and ASCII dump of each packet after its link header (-XX: with it)"},
 			&cli.BoolFlag{Name: "A", Usage: "print each packet after its link header as ASCII text (-AA: with it)"},
 			&cli.BoolFlag{Name: "S", Aliases: []string{"absolute-tcp-sequence-numbers"}, Usage: "print absolute TCP sequence numbers, not relative ones"},
+			&cli.BoolFlag{Name: "number", Aliases: []string{"#"}, Usage: "start each line with the packet's number"},
 			&cli.BoolFlag{Name: "d", Usage: "print the compiled filter and exit (-dd as C, -ddd as decimal)"},
 			&cli.StringFlag{Name: "linktype", Aliases: []string{"y"}, Usage: "capture with link type `TYPE` (with -i any: LINUX_SLL2 or LINUX_SLL)"},
 			&cli.IntFlag{Name: "buffer-size", Aliases: []string{"B"}, Value: capture.DefaultBufferSize / 1024, Usage: "capture ring size in `KiB` per namespace"},
@@ -149,7 +150,8 @@ func filterFileExpr(text string) string {
 
 // printOptions maps tcpdump's output flags to the printer's options.
 func printOptions(c *cli.Context) printer.Options {
-	o := printer.Options{LinkHeader: c.Bool("e"), Verbose: c.Count("v"), Quiet: c.Bool("q"), AbsoluteSeq: c.Bool("S")}
+	o := printer.Options{LinkHeader: c.Bool("e"), Verbose: c.Count("v"), Quiet: c.Bool("q"), AbsoluteSeq: c.Bool("S"),
+		Number: c.Bool("number")}
 	o.Timestamp = [...]printer.TimestampFormat{printer.TimestampDefault, printer.TimestampNone, printer.TimestampEpoch,
 		printer.TimestampDelta, printer.TimestampDate, printer.TimestampSinceFirst}[min(c.Count("t"), 5)]
 	switch {

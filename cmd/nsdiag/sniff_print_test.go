@@ -46,6 +46,10 @@ func TestSniffPrintFlagsBesideTcpdump(t *testing.T) {
 		{"-r", corpus("tcpseq"), "-S"},
 		{"-r", corpus("tcpseq"), "--absolute-tcp-sequence-numbers", "-v"},
 		{"-r", corpus("tcpseq"), "-vvS"},
+		{"-r", corpus("trunc"), "-#", "-v"},
+		{"-r", corpus("ipv4"), "--number", "-c", "5", "-e", "-tttt"},
+		{"-r", corpus("dns"), "-#S", "-x"},
+		{"-r", corpus("ipv4"), "-#", "icmp"},
 	} {
 		t.Run(strings.Join(args[2:], " ")+" "+filepath.Base(args[1]), func(t *testing.T) {
 			ours, theirs := runBoth(t, args...)
