@@ -86,6 +86,11 @@ type Config struct {
 	// FixedPort sends every UDP probe to Port (53 by default), telling
 	// them apart by their source ports, as traceroute -U.
 	FixedPort bool
+	// DontRoute bypasses the routing tables (traceroute -r,
+	// SO_DONTROUTE): probes go only to a host on an attached network;
+	// for any other IPv4 destination Open fails with ENETUNREACH (IPv6
+	// ignores it, as the kernel does).
+	DontRoute bool
 	// MTUDiscovery finds the path MTU as traceroute --mtu: probes carry
 	// Don't Fragment, go one at a time and start at PacketLen (by default
 	// MaxPacketLen, except TCP SYNs); when the local interface or a router

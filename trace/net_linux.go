@@ -103,6 +103,9 @@ func openNet(c Config) (_ *sockNet, err error) {
 	where := c.Target.Label()
 	err = nsexec.Do(c.Target, func() error {
 		if n.src, err = n.source(); err != nil {
+			if c.DontRoute {
+				return fmt.Errorf("%s is not on a network attached in %s (routing is bypassed): %w", n.dst, where, err)
+			}
 			return fmt.Errorf("find a route to %s in %s: %w", n.dst, where, err)
 		}
 		if n.icmp, err = n.openICMP(); err != nil {
@@ -193,8 +196,11 @@ func (n *sockNet) source() (netip.Addr, error) {
 			return netip.Addr{}, fmt.Errorf("bind to device %s: %w", n.c.Device, err)
 		}
 	}
-	if err := unix.Connect(fd, sockaddr(n.dst, int(n.port))); err != nil {
+	if err := n.dontRoute(fd); err != nil {
 		return netip.Addr{}, err
+	}
+	if err := unix.Connect(fd, sockaddr(n.dst, int(n.port))); err != nil {
+		return netip.Addr{}, os.NewSyscallError("connect", err)
 	}
 	sa, err := unix.Getsockname(fd)
 	if err != nil {
@@ -219,6 +225,9 @@ func (n *sockNet) setup(fd int, sends bool) error {
 		}
 		if !sends {
 			return nil
+		}
+		if err := n.dontRoute(fd); err != nil {
+			return err
 		}
 		if err := setDF(fd, n.v6, n.c.DontFragment); err != nil {
 			return os.NewSyscallError("setsockopt", err)
@@ -250,6 +259,15 @@ func (n *sockNet) readMeta(fd int) error {
 		return unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_RECVHOPLIMIT, 1)
 	}
 	return unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_RECVTTL, 1)
+}
+
+// dontRoute sets SO_DONTROUTE on fd when the trace bypasses the routing
+// tables (-r).
+func (n *sockNet) dontRoute(fd int) error {
+	if !n.c.DontRoute {
+		return nil
+	}
+	return os.NewSyscallError("setsockopt SO_DONTROUTE", unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_DONTROUTE, 1))
 }
 
 // icmpRcvBuf is the receive buffer of the ICMP socket.

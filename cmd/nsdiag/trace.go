@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nsdiag/nsdiag/internal/resolve"
@@ -40,6 +41,7 @@ func init() {
 			&cli.StringFlag{Name: "sendwait", Aliases: []string{"z"}, Value: "0", Usage: "wait `SENDWAIT` between probes: seconds, or milliseconds when above 10"},
 			&cli.IntFlag{Name: "port", Aliases: []string{"p"}, DefaultText: "33434, 80 with -T, 1 with -I", Usage: "destination `PORT`: the first UDP port (one more per probe), the TCP port, or the first ICMP sequence number"},
 			&cli.BoolFlag{Name: "dont-fragment", Aliases: []string{"F"}, Usage: "set Don't Fragment: a narrower link on the way answers !F-MTU"},
+			&cli.BoolFlag{Name: "r", Usage: "bypass the routing tables: send only to a host on an attached network (SO_DONTROUTE)"},
 			&cli.BoolFlag{Name: "mtu", Usage: "discover the MTU along the path: F=MTU on the hop that needs a smaller one (implies -F and -N 1)"},
 			&cli.BoolFlag{Name: "back", Usage: "print the number of backward hops as '-N' after an address when it differs from the forward one (guessed from the answer's TTL)"},
 			&cli.BoolFlag{Name: "extensions", Aliases: []string{"e"}, Usage: "show ICMP extensions (MPLS labels) after the address, as traceroute -e"},
@@ -101,6 +103,11 @@ func runTrace(c *cli.Context) error {
 	}
 	tr, err := a.cfg.Open()
 	if err != nil {
+		if a.cfg.Method == trace.UDP && !a.json && !a.report && errors.Is(err, syscall.ENETUNREACH) {
+			// traceroute's UDP probes find their route after the header
+			// is out (its other methods before).
+			traceHeader(c.App.Writer, a.host, a.cfg.Defaults())
+		}
 		return traceOpenError(t, err)
 	}
 	defer tr.Close()
@@ -209,6 +216,7 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	a.cfg.Device = c.String("interface")
 	a.cfg.DontFragment = c.Bool("dont-fragment")
 	a.cfg.MTUDiscovery = c.Bool("mtu")
+	a.cfg.DontRoute = c.Bool("r")
 	// traceroute keeps the low 8 bits of -t, as the TOS byte does.
 	a.cfg.TOS = c.Int("tos") & 0xff
 	if a.cfg.MaxTTL > 255 {

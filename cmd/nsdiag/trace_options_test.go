@@ -77,6 +77,12 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 		{[]string{"--back", "-T", d6}, "\n 5  fd00:5::2 '-33'  T ms"},
 		{[]string{"--back", "-U", "-e", d4}, "'-6'"},
 		{[]string{"--back", "--mtu", d6}, "'-30'"},
+		{[]string{"-r", d4}, "60 byte packets"},
+		{[]string{"-r", "-I", d4}, ""},
+		{[]string{"-r", "-T", d4}, ""},
+		{[]string{"-r", "-U", c.Addr4[1]}, "\n 1  10.0.1.2  T ms  T ms  T ms\n"},
+		{[]string{"-r", "-I", c.Addr4[1]}, "\n 1  10.0.1.2  T ms  T ms  T ms\n"},
+		{[]string{"-r", "-T", d6}, "\n 5  fd00:5::2  T ms"},
 	}
 	for _, tc := range cases {
 		args := append([]string{"-w", "5,100,100"}, tc.args...)
