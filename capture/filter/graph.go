@@ -1,8 +1,8 @@
 package filter
 
 import (
-	"container/heap"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -178,48 +178,28 @@ func (s *symExec) valueKey(b *block) string {
 	return st.a + b.tag
 }
 
-// reachable returns the blocks reachable from root in topological order.
-// Among blocks ready to be placed it takes the one created last (the
-// generator creates successors first, so that is source order), and an
-// unconditional jump right after the block it serves.
+// reachable returns the blocks reachable from root in the order libpcap's
+// convert_code_r lays them out: reverse postorder, the false branch
+// visited before the true one, so a block's true successor tends to follow
+// it and the listing reads as tcpdump -d's.
 func reachable(root *block) []*block {
 	seen := map[*block]bool{}
-	indeg := map[*block]int{}
-	var all []*block
-	stack := []*block{root}
-	seen[root] = true
-	for len(stack) > 0 {
-		b := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		all = append(all, b)
-		if b.ret {
-			continue
+	var post []*block
+	var visit func(b *block)
+	visit = func(b *block) {
+		if b == nil || seen[b] {
+			return
 		}
-		for _, s := range succs(b) {
-			indeg[s]++
-			if !seen[s] {
-				seen[s] = true
-				stack = append(stack, s)
-			}
+		seen[b] = true
+		if !b.ret {
+			visit(b.jf)
+			visit(b.jt)
 		}
+		post = append(post, b)
 	}
-	h := &readyHeap{}
-	heap.Push(h, root)
-	out := make([]*block, 0, len(all))
-	for h.Len() > 0 {
-		b := heap.Pop(h).(*block)
-		out = append(out, b)
-		if b.ret {
-			continue
-		}
-		for _, s := range succs(b) {
-			indeg[s]--
-			if indeg[s] == 0 {
-				heap.Push(h, s)
-			}
-		}
-	}
-	return out
+	visit(root)
+	slices.Reverse(post)
+	return post
 }
 
 // succs lists a block's distinct successors.
@@ -228,22 +208,4 @@ func succs(b *block) []*block {
 		return []*block{b.jt}
 	}
 	return []*block{b.jt, b.jf}
-}
-
-type readyHeap []*block
-
-func (h readyHeap) Len() int { return len(h) }
-func (h readyHeap) Less(i, j int) bool {
-	if h[i].id != h[j].id {
-		return h[i].id > h[j].id
-	}
-	return h[i].ja && !h[j].ja
-}
-func (h readyHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *readyHeap) Push(x any)   { *h = append(*h, x.(*block)) }
-func (h *readyHeap) Pop() any {
-	old := *h
-	b := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return b
 }
