@@ -59,7 +59,8 @@ type Config struct {
 	Direction Direction
 	// Expression is a tcpdump filter expression, compiled (capture/filter)
 	// for the link type the interface turns out to have; "" keeps every
-	// packet.
+	// packet. Names in it resolve as they would for tcpdump under
+	// `ip netns exec` in Netns (internal/resolve).
 	Expression string
 	// Program, when set, is used instead of Expression: a classic BPF
 	// program for the kernel's view of the socket (for "any": no link

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 	"github.com/nsdiag/nsdiag/capture/filter"
+	"github.com/nsdiag/nsdiag/internal/resolve"
 	"github.com/nsdiag/nsdiag/nsexec"
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
@@ -186,7 +187,8 @@ func (s *Source) open() error {
 func (s *Source) program(all bool, name string) ([]unix.SockFilter, error) {
 	prog := s.cfg.Program
 	if prog == nil && s.cfg.Expression != "" {
-		opts := filter.Options{LinkType: s.linkType, Cooked: all, Live: true, Snaplen: uint32(s.cfg.Snaplen)}
+		opts := filter.Options{LinkType: s.linkType, Cooked: all, Live: true, Snaplen: uint32(s.cfg.Snaplen),
+			Resolver: resolve.Names{Target: s.cfg.Netns}}
 		if !all {
 			opts.Netmask = netmask(name)
 		}

@@ -36,8 +36,11 @@ type Options struct {
 	// Snaplen is what the program returns for accepted packets; 0 means
 	// 262144, tcpdump's default.
 	Snaplen uint32
-
-	noResolve bool // tests: refuse host names instead of resolving them
+	// Resolver answers host, network, ether host, service and protocol
+	// names, once, at compile time; nil means this process's view (its
+	// /etc files and Go's resolver). A capture in another network
+	// namespace passes one that sees that namespace's (internal/resolve).
+	Resolver Resolver
 }
 
 // DefaultSnaplen is tcpdump's default snapshot length.

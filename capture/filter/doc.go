@@ -5,9 +5,11 @@
 // SO_ATTACH_FILTER, so the kernel drops unwanted packets before they are
 // copied to user space; the same program runs in user space over packets
 // read from a file (golang.org/x/net/bpf's VM). Compiling needs no
-// privileges and no namespace: it is pure code. Host names are resolved
-// once, at compile time, with the caller's resolver, so callers that
-// capture in another network namespace should pass addresses.
+// privileges and no namespace: it is pure code. Names (hosts, networks,
+// ether hosts, services, protocols) are resolved once, at compile time,
+// through Options.Resolver: a capture in another network namespace passes
+// one that sees that namespace's /etc/netns files and DNS, as tcpdump under
+// ip netns exec would; "host NAME" matches every address the name has.
 //
 // The compiler follows libpcap 1.10: its grammar (and/or of equal
 // precedence, left to right; a bare value repeats the last qualifiers, as

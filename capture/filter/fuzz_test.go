@@ -31,7 +31,7 @@ func FuzzCompile(f *testing.F) {
 		}
 		opts := Options{LinkType: links[int(link)%len(links)], Netmask: []byte{255, 255, 255, 0}}
 		// Names would be resolved over the network; keep the fuzzer local.
-		opts.noResolve = true
+		opts.Resolver = fakeNames{}
 		prog, err := Compile(expr, opts)
 		if err != nil {
 			var se *SyntaxError

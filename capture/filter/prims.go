@@ -27,6 +27,7 @@ type compiler struct {
 	mpls  int    // MPLS labels matched so far
 	pos   int    // position of the token being compiled, for errors
 	expr  string
+	names *nameTables // services and protocols, read on first use
 
 	protochainUsed bool
 	vlanVar        bool // a live program passed its first vlan: see parser.leaf
@@ -63,7 +64,8 @@ func (c *compiler) host(addr, mask uint32, q qual) bexpr {
 	case "link":
 		c.fail("link-layer modifier applied to %s", typ)
 	case "ip6":
-		c.fail("'ip6' modifier applied to ip %s", typ)
+		// libpcap says "host" here even for a net.
+		c.fail("'ip6' modifier applied to ip host")
 	}
 	c.fail("'%s' modifier applied to %s", q.proto, typ)
 	return nil

@@ -91,47 +91,24 @@ func (ps *parser) scode(name string, q qual, t token) bexpr {
 	c.pos = t.pos
 	switch q.addr {
 	case "net":
-		c.fail("unknown network '%s'", name)
+		addr := c.lookupNet(name)
+		if addr == 0 {
+			c.fail("unknown network '%s'", name)
+		}
+		// Left-justified, the mask covering the bytes given, as libpcap.
+		mask := uint32(0xffffffff)
+		for addr&0xff000000 == 0 {
+			addr, mask = addr<<8, mask<<8
+		}
+		return c.host(addr, mask, q)
 	case "", "host":
 		if q.proto == "link" {
-			c.fail("unknown ether host '%s'", name)
+			return c.etherName(name, q.dir)
 		}
-		if c.opts.noResolve {
-			c.fail("unknown host '%s'", name)
-		}
-		ips, err := resolveHost(name)
-		if err != nil || len(ips) == 0 {
-			c.fail("unknown host '%s'", name)
-		}
-		var b bexpr
-		all := bexpr(nil)
-		for _, ip := range ips {
-			if ip4 := ip.To4(); ip4 != nil {
-				if q.proto != "" && q.proto != "ip" && q.proto != "arp" && q.proto != "rarp" {
-					if q.proto == "ip6" {
-						continue
-					}
-				}
-				b = c.host(be32(ip4), 0xffffffff, q)
-			} else {
-				if q.proto == "ip" || q.proto == "arp" || q.proto == "rarp" {
-					continue
-				}
-				b = c.host6(ip, net.IP(net.CIDRMask(128, 128)), q)
-			}
-			if all == nil {
-				all = b
-			} else {
-				all = or(all, b)
-			}
-		}
-		if all == nil {
-			c.fail("unknown host '%s' for %s", name, q.proto)
-		}
-		return all
+		return c.hostName(name, q)
 	case "port":
 		proto := c.portProto(q.proto, "port")
-		port, real, ok := lookupPort(name)
+		port, real, ok := c.lookupPort(name)
 		if !ok {
 			if n, err := strconv.Atoi(name); err == nil && n >= 0 {
 				port, real, ok = n, protoUndef, true
@@ -161,7 +138,7 @@ func (ps *parser) scode(name string, q qual, t token) bexpr {
 			}
 			return c.proto(v, q)
 		}
-		v, ok := lookupProto(name)
+		v, ok := c.lookupProto(name)
 		if !ok {
 			c.fail("unknown ip proto '%s'", name)
 		}
@@ -172,6 +149,59 @@ func (ps *parser) scode(name string, q qual, t token) bexpr {
 	}
 	c.fail("syntax error: illegal qualifier for a name")
 	return nil
+}
+
+// hostName matches every address the name resolves to, in the resolver's
+// order, as libpcap's gen_scode: "ip host" keeps the IPv4 ones, "ip6 host"
+// the IPv6 ones, and a link without a type field checks each as its own
+// family.
+func (c *compiler) hostName(name string, q qual) bexpr {
+	addrs, err := c.resolver().LookupHost(name)
+	if err != nil || len(addrs) == 0 {
+		c.fail("unknown host '%s'", name)
+	}
+	q4, q6 := q, q
+	if c.offLT < 0 && q.proto == "" {
+		q4.proto, q6.proto = "ip", "ip6"
+	}
+	var all bexpr
+	for _, a := range addrs {
+		var b bexpr
+		switch {
+		case a.Is4() || a.Is4In6():
+			if q4.proto == "ip6" {
+				continue
+			}
+			b = c.host(be32(a.Unmap().AsSlice()), 0xffffffff, q4)
+		default:
+			if q6.proto == "ip" {
+				continue
+			}
+			b = c.host6(a.AsSlice(), net.IP(net.CIDRMask(128, 128)), q6)
+		}
+		if all == nil {
+			all = b
+		} else {
+			all = or(all, b)
+		}
+	}
+	if all == nil {
+		c.fail("unknown host '%s' for specified address family", name)
+	}
+	return all
+}
+
+// etherName matches the address /etc/ethers gives name; libpcap checks the
+// link type before it looks the name up.
+func (c *compiler) etherName(name, dir string) bexpr {
+	if c.link != linkEther {
+		c.fail("only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name")
+	}
+	mac, ok := c.lookupEther(name)
+	if !ok {
+		c.fail("unknown ether host '%s'", name)
+	}
+	return c.ehost(mac, dir)
 }
 
 func mergePortProto(c *compiler, name string, want, real int) int {
@@ -194,7 +224,7 @@ func (c *compiler) portRange(s string) (uint32, uint32, int) {
 			}
 			return uint32(n), protoUndef
 		}
-		port, proto, ok := lookupPort(p)
+		port, proto, ok := c.lookupPort(p)
 		if !ok {
 			c.fail("unknown port in range '%s'", s)
 		}

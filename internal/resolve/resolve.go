@@ -50,18 +50,37 @@ func Host(ctx context.Context, t nsexec.Target, name string, family int) (netip.
 // ("10.0.0.x: Name or service not known") and wrap ErrNotFound when the
 // name does not exist.
 func Lookup(ctx context.Context, t nsexec.Target, name string, family int) (Result, error) {
-	fam, err := normFamily(family)
+	canon, addrs, err := lookup(ctx, t, name, family)
 	if err != nil {
 		return Result{}, err
 	}
+	return Result{Addr: addrs[0], Canonical: canon}, nil
+}
+
+// All resolves name inside t's namespace to every address getaddrinfo(3)
+// returns, in its order (the one Lookup picks first): every matching line
+// of the hosts file, or every A and AAAA answer. libpcap's "host NAME"
+// matches all of them. Literals and errors are as for Lookup.
+func All(ctx context.Context, t nsexec.Target, name string, family int) ([]netip.Addr, error) {
+	_, addrs, err := lookup(ctx, t, name, family)
+	return addrs, err
+}
+
+// lookup returns the canonical name and the sorted addresses, never none
+// without an error.
+func lookup(ctx context.Context, t nsexec.Target, name string, family int) (string, []netip.Addr, error) {
+	fam, err := normFamily(family)
+	if err != nil {
+		return "", nil, err
+	}
 	if name == "" {
-		return Result{}, fmt.Errorf("empty host name: %w", ErrNotFound)
+		return "", nil, fmt.Errorf("empty host name: %w", ErrNotFound)
 	}
 	if a, ok := parseLiteral(name); ok {
 		if fam == IPv4 && !a.Is4() || fam == IPv6 && !a.Is6() {
-			return Result{}, fmt.Errorf("%s: %w", name, ErrAddrFamily)
+			return "", nil, fmt.Errorf("%s: %w", name, ErrAddrFamily)
 		}
-		return Result{Addr: a, Canonical: name}, nil
+		return name, []netip.Addr{a}, nil
 	}
 	files := filesFor(t)
 	var cands []netip.Addr
@@ -80,24 +99,23 @@ func Lookup(ctx context.Context, t nsexec.Target, name string, family int) (Resu
 			// glibc's answer when the hosts file knows the name in the
 			// other family only (ping -6 NAME of an IPv4 host).
 			if _, other := lookupHosts(hosts, name, Any); len(other) > 0 {
-				return Result{}, fmt.Errorf("%s: %w", name, ErrAddrFamily)
+				return "", nil, fmt.Errorf("%s: %w", name, ErrAddrFamily)
 			}
 		}
 		if err != nil {
-			return Result{}, err
+			return "", nil, err
 		}
 	}
 	if len(cands) == 0 {
-		return Result{}, fmt.Errorf("%s: %w", name, ErrNotFound)
+		return "", nil, fmt.Errorf("%s: %w", name, ErrNotFound)
 	}
-	best := cands[0]
 	if len(cands) > 1 {
-		best = sortDest(t, cands)[0]
+		cands = sortDest(t, cands)
 	}
 	if canon == "" {
 		canon = name
 	}
-	return Result{Addr: best, Canonical: canon}, nil
+	return canon, cands, nil
 }
 
 func normFamily(f int) (int, error) {
@@ -118,23 +136,37 @@ type files struct{ hosts, resolvConf string }
 // etcNetns is where `ip netns exec` finds per-namespace /etc overrides.
 var etcNetns = "/etc/netns"
 
-// filesFor picks /etc/netns/NAME/{hosts,resolv.conf} when they exist. A PID
-// or path target gets them too when it is the same namespace as a name
-// under /run/netns, since ip netns exec would have entered it by that name.
+// filesFor picks /etc/netns/NAME/{hosts,resolv.conf} where ip netns exec
+// would (see etcPath).
 func filesFor(t nsexec.Target) files {
-	f := files{hosts: "/etc/hosts", resolvConf: "/etc/resolv.conf"}
 	name := namespaceName(t)
-	if name == "" {
-		return f
+	return files{hosts: etcPath(name, "hosts"), resolvConf: etcPath(name, "resolv.conf")}
+}
+
+// etcPath is the file a process under `ip netns exec NAME` reads as
+// /etc/FILE: ip bind-mounts each /etc/netns/NAME/FILE over /etc/FILE, which
+// works only when /etc/FILE exists (otherwise ip warns and the process sees
+// no such file). A PID or path target gets the files too when it is the
+// same namespace as a name under /run/netns, since ip netns exec would
+// have entered it by that name; name is "" for a namespace without one.
+func etcPath(name, file string) string {
+	path := "/etc/" + file
+	if over := etcNetns + "/" + name + "/" + file; name != "" && exists(path) && exists(over) {
+		return over
 	}
-	dir := etcNetns + "/" + name
-	if _, err := os.Stat(dir + "/hosts"); err == nil {
-		f.hosts = dir + "/hosts"
-	}
-	if _, err := os.Stat(dir + "/resolv.conf"); err == nil {
-		f.resolvConf = dir + "/resolv.conf"
-	}
-	return f
+	return path
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// EtcFile reads /etc/FILE as a process in t's namespace under ip netns
+// exec sees it (see etcPath); tcpdump reads services, protocols, ethers
+// and networks there.
+func EtcFile(t nsexec.Target, file string) ([]byte, error) {
+	return os.ReadFile(etcPath(namespaceName(t), file))
 }
 
 func namespaceName(t nsexec.Target) string {
