@@ -10,6 +10,7 @@ import (
 	"github.com/nsdiag/nsdiag/capture"
 	"github.com/nsdiag/nsdiag/capture/filter"
 	"github.com/nsdiag/nsdiag/capture/printer"
+	"github.com/nsdiag/nsdiag/internal/resolve"
 	"github.com/nsdiag/nsdiag/nsexec"
 	"github.com/urfave/cli/v2"
 )
@@ -247,7 +248,9 @@ func sniffDumpOnly(c *cli.Context, a *sniffArgs) error {
 			return exitWith(1, err)
 		}
 	}
-	prog, err := filter.Compile(a.expr, filter.Options{LinkType: lt, Snaplen: uint32(a.snaplen)})
+	// Names resolve as tcpdump's would under ip netns exec (the first -n).
+	opts := filter.Options{LinkType: lt, Snaplen: uint32(a.snaplen), Resolver: resolve.Names{Target: a.targets[0]}}
+	prog, err := filter.Compile(a.expr, opts)
 	if err != nil {
 		return exitWith(1, err)
 	}

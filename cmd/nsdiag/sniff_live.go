@@ -10,6 +10,7 @@ import (
 
 	"github.com/nsdiag/nsdiag/capture"
 	"github.com/nsdiag/nsdiag/capture/filter"
+	"github.com/nsdiag/nsdiag/internal/resolve"
 	"github.com/urfave/cli/v2"
 )
 
@@ -48,7 +49,8 @@ func sniffLive(c *cli.Context, a *sniffArgs) error {
 	if a.dump > 0 {
 		// Live, as tcpdump -i IF -d shows the program libpcap would attach
 		// (VLAN tags and direction from the kernel's ancillary data).
-		prog, err := filter.Compile(a.expr, filter.Options{LinkType: first.LinkType(), Snaplen: uint32(a.snaplen), Live: true})
+		prog, err := filter.Compile(a.expr, filter.Options{LinkType: first.LinkType(), Snaplen: uint32(a.snaplen), Live: true,
+			Resolver: resolve.Names{Target: first.Netns()}})
 		if err != nil {
 			return exitWith(1, err)
 		}
