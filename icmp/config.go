@@ -65,6 +65,21 @@ const (
 	PMTUDont
 )
 
+// TSMode is what the IPv4 timestamp option records (ping -T).
+type TSMode int
+
+const (
+	// TSNone sends no timestamp option.
+	TSNone TSMode = iota
+	// TSOnly records up to nine timestamps.
+	TSOnly
+	// TSAndAddr records up to four addresses, each with a timestamp.
+	TSAndAddr
+	// TSPrespec records timestamps of prespecified hops only; nsdiag
+	// takes one destination, so none are given and nothing is recorded.
+	TSPrespec
+)
+
 // Config describes one ping run. Zero values mean the documented defaults.
 type Config struct {
 	// Target is the namespace to ping from; the zero Target is the
@@ -147,6 +162,10 @@ type Config struct {
 	// option); replies on a raw socket then carry Reply.Options. IPv6
 	// ignores it, as iputils does.
 	RecordRoute bool
+	// Timestamp asks IPv4 hosts on the path to stamp the request and the
+	// reply (ping -T, the IP timestamp option), which replies on a raw
+	// socket carry in Reply.Options. IPv6 ignores it, as iputils does.
+	Timestamp TSMode
 	// UserLatency times replies when the program reads them rather than
 	// by the kernel's receive timestamp (ping -U).
 	UserLatency bool
@@ -232,6 +251,12 @@ func (c *Config) validate() error {
 	}
 	if c.PMTU < PMTUDefault || c.PMTU > PMTUDont {
 		return fmt.Errorf("bad path MTU discovery mode %d", c.PMTU)
+	}
+	if c.Timestamp < TSNone || c.Timestamp > TSPrespec {
+		return fmt.Errorf("bad timestamp option mode %d", c.Timestamp)
+	}
+	if c.Timestamp != TSNone && c.RecordRoute {
+		return fmt.Errorf("only one of record route and timestamps may be asked for")
 	}
 	if c.Interval < 0 || c.Linger < 0 || c.Deadline < 0 {
 		return fmt.Errorf("negative interval, linger or deadline")

@@ -73,6 +73,9 @@ func (p *Pinger) Socket() SocketKind {
 	return RawSocket
 }
 
+// FD is the socket's file descriptor number, for ping -v's report.
+func (p *Pinger) FD() int { return p.sock.fd }
+
 // DataLen is the number of data bytes per request.
 func (p *Pinger) DataLen() int { return p.dataLen }
 

@@ -352,7 +352,7 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 	if s.v6 {
 		per = 40 + 16 + 64 + 160
 	}
-	if cfg.RecordRoute && !s.v6 {
+	if (cfg.RecordRoute || cfg.Timestamp != TSNone) && !s.v6 {
 		per += recordRouteLen
 	}
 	hold := 8 + cfg.sendData()

@@ -59,6 +59,7 @@ type pingOptions struct {
 	numeric    bool
 	json       bool
 	audible    bool
+	verbose    bool
 }
 
 func runPing(c *cli.Context) error {
@@ -107,6 +108,10 @@ func runPing(c *cli.Context) error {
 	host := res.Canonical
 	if res.Addr.Is6() {
 		host = o.host
+	}
+	if o.verbose && !o.json {
+		fmt.Fprint(c.App.ErrWriter, verboseSocket(p, o.family))
+		fmt.Fprint(c.App.Writer, verboseLookup(res.Addr, res.Canonical))
 	}
 	var r pingRenderer
 	if o.json {

@@ -12,7 +12,7 @@ import (
 )
 
 // TestIntegrationPingOptionsGolden compares iputils' less common options
-// (-p -l -A -Q -M -e -m -a -U -L -r -B -b -R) with iputils ping on the same
+// (-p -l -A -Q -M -e -m -a -U -L -r -B -b -R -T -v) with iputils ping on the same
 // labs. Where an option leaves no trace in the output, the lab makes it
 // decide whether replies come: picky.B answers only requests with the TOS
 // 0x28 (DSCP AF11) or the identifier 4660, picky.A drops requests marked 9.
@@ -109,6 +109,20 @@ func TestIntegrationPingOptionsGolden(t *testing.T) {
 		{"record route quiet", pair.A.Name, []string{"-q", "-c", "1", "-R", pair.B4}},
 		{"record route ipv6", pair.A.Name, []string{"-c", "1", "-R", pair.B6}},
 		{"flood record route", pair.A.Name, []string{"-f", "-c", "2", "-R", pair.B4}},
+		// -T: hosts and the router stamp requests and replies (the
+		// stamps themselves are masked).
+		{"timestamps only", pair.A.Name, []string{"-c", "2", "-i", "0.1", "-T", "tsonly", pair.B4}},
+		{"timestamps and addresses routed", chain.H1().Name, []string{"-c", "1", "-T", "tsandaddr", chain.Dest4()}},
+		{"timestamps only routed", chain.H1().Name, []string{"-c", "1", "-T", "tsonly", chain.Dest4()}},
+		{"timestamps prespecified", pair.A.Name, []string{"-c", "1", "-T", "tsprespec", pair.B4}},
+		{"timestamps ipv6", pair.A.Name, []string{"-c", "1", "-T", "tsonly", pair.B6}},
+		{"timestamps bad type", pair.A.Name, []string{"-c", "1", "-T", "tsall", pair.B4}},
+		{"timestamps and record route", pair.A.Name, []string{"-c", "1", "-R", "-T", "tsonly", pair.B4}},
+		// -v: the socket (descriptor numbers masked) and the lookup, and
+		// a raw socket's identifier in each reply.
+		{"verbose", pair.A.Name, []string{"-v", "-4", "-c", "2", "-i", "0.1", pair.B4}},
+		{"verbose ipv6", pair.A.Name, []string{"-v", "-6", "-c", "1", pair.B6}},
+		{"verbose errors", pair.A.Name, []string{"-v", "-4", "-c", "1", "10.0.0.99"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

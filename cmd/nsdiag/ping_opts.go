@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -29,6 +30,8 @@ var pingExtraFlags = []cli.Flag{
 	&cli.BoolFlag{Name: "B", Usage: "keep the source address fixed: bind to the one the route gives"},
 	&cli.BoolFlag{Name: "b", Usage: "allow pinging an IPv4 broadcast address"},
 	&cli.BoolFlag{Name: "R", Usage: "record route: routers and the destination note their IPv4 addresses, printed after each reply (RR:)"},
+	&cli.StringFlag{Name: "T", Usage: "IPv4 timestamp option: `MODE` tsonly, tsandaddr (with addresses) or tsprespec; the stamps follow each reply (TS:)"},
+	&cli.BoolFlag{Name: "v", Usage: "verbose: the socket and address looked up, and the identifier in each reply"},
 	&cli.BoolFlag{Name: "V", Usage: "print the version and exit"},
 }
 
@@ -48,6 +51,7 @@ func parsePingExtras(c *cli.Context, o *pingOptions, root bool) error {
 	cfg.Broadcast = c.Bool("b")
 	cfg.RecordRoute = c.Bool("R")
 	o.audible = c.Bool("a")
+	o.verbose = c.Bool("v")
 	if s := c.String("l"); c.IsSet("l") {
 		n, err := intArg("l", s, 1, 1<<16, "the number of requests to send at once, e.g. -l 3")
 		if err != nil {
@@ -91,6 +95,17 @@ func parsePingExtras(c *cli.Context, o *pingOptions, root bool) error {
 			return exitWith(2, fmt.Errorf("ping: setsockopt: Invalid argument (-Q: an IPv6 traffic class is -1 to 255; give -4 for another IPv4 TOS)"))
 		}
 		cfg.TOS = tos
+	}
+	if s := c.String("T"); c.IsSet("T") {
+		modes := map[string]icmp.TSMode{"tsonly": icmp.TSOnly, "tsandaddr": icmp.TSAndAddr, "tsprespec": icmp.TSPrespec}
+		m, ok := modes[s]
+		if !ok {
+			return exitWith(2, fmt.Errorf("ping: invalid timestamp type: %s (give tsonly, tsandaddr or tsprespec)", s))
+		}
+		if cfg.RecordRoute {
+			return exitWith(2, errors.New("ping: only one of -T or -R may be used"))
+		}
+		cfg.Timestamp = m
 	}
 	if s := c.String("p"); c.IsSet("p") {
 		p, err := parsePattern(s)
@@ -189,3 +204,31 @@ func strtol(s string, base int) (int64, string) {
 // realRoot says whether the real user is root, which iputils asks of
 // preloads above 3 (a setcap'd ping run by a user has other uids).
 func realRoot() bool { return os.Getuid() == 0 }
+
+// verboseSocket is ping -v's report of its sockets, on stderr, then a
+// blank line, in iputils' shape. nsdiag opens one socket, of the
+// destination's family, after the lookup; the other family shows as -1.
+func verboseSocket(p *icmp.Pinger, family int) string {
+	kind := "SOCK_RAW"
+	if p.Socket() == icmp.DatagramSocket {
+		kind = "SOCK_DGRAM"
+	}
+	fd4, kind4, fd6, kind6 := p.FD(), kind, -1, "0"
+	if p.Dest().Is6() {
+		fd4, kind4, fd6, kind6 = -1, "0", p.FD(), kind
+	}
+	hint := map[int]string{resolve.IPv4: "AF_INET", resolve.IPv6: "AF_INET6"}[family]
+	if hint == "" {
+		hint = "AF_UNSPEC"
+	}
+	return fmt.Sprintf("ping: sock4.fd: %d (socktype: %s), sock6.fd: %d (socktype: %s), hints.ai_family: %s\n\n", fd4, kind4, fd6, kind6, hint)
+}
+
+// verboseLookup is ping -v's line on the address looked up.
+func verboseLookup(a netip.Addr, canonical string) string {
+	fam := "AF_INET"
+	if a.Is6() {
+		fam = "AF_INET6"
+	}
+	return fmt.Sprintf("ai->ai_family: %s, ai->ai_canonname: '%s'\n", fam, canonical)
+}

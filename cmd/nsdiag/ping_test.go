@@ -116,10 +116,13 @@ var pingLineKinds = []struct {
 }{
 	{"header", regexp.MustCompile(`^PING \S+ \([0-9.]+\) (from \S+ \S*: )?\d+\(\d+\) bytes of data\.$`)},
 	{"header6", regexp.MustCompile(`^PING \S+\(\S+( \(\S+\))?\) (from \S+ \S*: )?\d+ data bytes$`)},
-	{"reply", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?\d+ bytes from \S+( \(\S+\))?: icmp_seq=\d+( ttl=\d+)?( time=\d+(\.\d+)? ms)?( \(DUP!\))?\a?(\t\(same route\))?$`)},
+	{"reply", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?\d+ bytes from \S+( \(\S+\))?: icmp_seq=\d+( ident=\d+)?( ttl=\d+)?( time=\d+(\.\d+)? ms)?( \(DUP!\))?\a?(\t\(same route\))?$`)},
+	{"timestamps", regexp.MustCompile(`^(TS: )?\t([0-9.]+\t)?\d+( absolute)?( not-standard)?$`)},
+	{"unrecorded", regexp.MustCompile(`^Unrecorded hops: \d+$`)},
 	{"route", regexp.MustCompile(`^(RR: )?\t[0-9.]+( \(\S+\))?$`)},
 	{"error", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?From \S+ icmp_seq=\d+ [A-Z].*$`)},
 	{"pattern", regexp.MustCompile(`^PATTERN: 0x[0-9a-f]*$`)},
+	{"lookup", regexp.MustCompile(`^ai->ai_family: AF_INET6?, ai->ai_canonname: '.*'$`)},
 	{"wrongdata", regexp.MustCompile(`^wrong data byte #\d+ should be 0x[0-9a-f]+ but was 0x[0-9a-f]+$`)},
 	{"dump", regexp.MustCompile(`^#\d+\t([0-9a-f]+ )+\a?$`)},
 	{"noanswer", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?no answer yet for icmp_seq=\d+$`)},
@@ -136,6 +139,8 @@ var pingVolatile = []struct {
 	with string
 }{
 	{regexp.MustCompile(`time=[0-9.]+ ms`), "time=T ms"},
+	{regexp.MustCompile(`ident=\d+`), "ident=I"},
+	{regexp.MustCompile(`\t\d+( absolute)?( not-standard)?$`), "\tT$1$2"},
 	{regexp.MustCompile(`time \d+ms`), "time Tms"},
 	{regexp.MustCompile(`= [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms`), "= R ms"},
 	{regexp.MustCompile(`ipg/ewma [0-9.]+/[0-9.]+ ms`), "ipg/ewma R ms"},
@@ -173,18 +178,26 @@ type pingRun struct {
 // iputilsPing runs the peer in ns with the same arguments.
 func iputilsPing(ns string, args []string) pingRun {
 	cmd := exec.Command("ip", append([]string{"netns", "exec", ns, "ping"}, args...)...)
+	// Warnings come on stderr of successful runs too.
+	var errOut strings.Builder
+	cmd.Stderr = &errOut
 	out, err := cmd.Output()
 	r := pingRun{out: string(out)}
 	if ee, ok := err.(*exec.ExitError); ok {
-		r.code, r.errOut = ee.ExitCode(), string(ee.Stderr)
+		r.code = ee.ExitCode()
 	}
+	r.errOut = errOut.String()
 	return r
 }
+
+var fdRE = regexp.MustCompile(`fd: \d+ `)
 
 // sameStderr wants one line from nsdiag for each of iputils' lines,
 // starting with iputils' words; nsdiag may prefix "nsdiag: " and add a
 // hint after them.
 func sameStderr(ours, peer string) bool {
+	// ping -v shows its sockets' descriptor numbers.
+	ours, peer = fdRE.ReplaceAllString(ours, "fd: N"), fdRE.ReplaceAllString(peer, "fd: N")
 	o := strings.Split(strings.TrimSuffix(ours, "\n"), "\n")
 	p := strings.Split(strings.TrimSuffix(peer, "\n"), "\n")
 	if len(o) != len(p) {

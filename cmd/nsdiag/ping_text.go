@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -56,7 +57,7 @@ func (t *pingText) start() {
 		fmt.Fprintf(&b, "%d data bytes\n", n)
 	} else {
 		opts := 0
-		if t.o.cfg.RecordRoute {
+		if t.o.cfg.RecordRoute || t.o.cfg.Timestamp != icmp.TSNone {
 			opts = 40 // the options' room, as iputils counts it
 		}
 		fmt.Fprintf(&b, "%d(%d) bytes of data.\n", n, n+8+opts+20)
@@ -179,6 +180,11 @@ func (t *pingText) reply(e *icmp.Reply) {
 	}
 	t.stamp(time.Now())
 	t.buf = fmt.Appendf(t.buf, "%d bytes from %s: icmp_seq=%d", e.Bytes, t.addr(e.From), e.Seq)
+	if t.o.verbose && t.p.Socket() == icmp.RawSocket {
+		// iputils shows the identifier it chose; the kernel's choice on a
+		// datagram socket it does not.
+		t.buf = fmt.Appendf(t.buf, " ident=%d", t.p.ID())
+	}
 	if e.TTL >= 0 {
 		t.buf = fmt.Appendf(t.buf, " ttl=%d", e.TTL)
 	}
@@ -192,9 +198,10 @@ func (t *pingText) reply(e *icmp.Reply) {
 		t.buf = append(t.buf, rttText(e.RTT)...)
 		t.buf = append(t.buf, " ms"...)
 	}
-	// Several hosts answer a multicast ping: iputils counts the extra
-	// replies as duplicates but does not mark them.
-	if e.Dup && !t.p.Dest().IsMulticast() {
+	// Several hosts answer a multicast or broadcast ping (or one with
+	// -b): iputils counts the extra replies as duplicates but marks them
+	// only with -v.
+	if e.Dup && (!t.manyAnswer() || t.o.verbose) {
 		t.buf = append(t.buf, " (DUP!)"...)
 	}
 	if e.WrongSource {
@@ -206,7 +213,7 @@ func (t *pingText) reply(e *icmp.Reply) {
 	if t.o.audible {
 		t.buf = append(t.buf, '\a')
 	}
-	if t.o.cfg.RecordRoute {
+	if t.o.cfg.RecordRoute || t.o.cfg.Timestamp != icmp.TSNone {
 		t.buf = t.appendOptions(t.buf, e.Options)
 	}
 	t.buf = append(t.buf, '\n')
@@ -313,7 +320,13 @@ func (t *pingText) appendOptions(b, opts []byte) []byte {
 			return b
 		}
 		olen := int(opts[1])
-		if opts[0] != 7 {
+		switch opts[0] {
+		case 7:
+		case 68:
+			b = t.appendTimestamps(b, opts[:olen])
+			opts = opts[olen:]
+			continue
+		default:
 			b = fmt.Appendf(b, "\nunknown option %x", opts[0])
 			opts = opts[olen:]
 			continue
@@ -334,6 +347,66 @@ func (t *pingText) appendOptions(b, opts []byte) []byte {
 			}
 		}
 		opts = opts[olen:]
+	}
+	return b
+}
+
+// manyAnswer is iputils' "multicast": a multicast destination, or -b
+// given (IPv4).
+func (t *pingText) manyAnswer() bool {
+	return t.p.Dest().IsMulticast() || t.o.cfg.Broadcast && t.p.Dest().Is4()
+}
+
+// appendTimestamps prints an IPv4 timestamp option as iputils does: the
+// first stamp absolute (ms since midnight UTC), the others as the
+// difference from the one before, each after its address with tsandaddr.
+func (t *pingText) appendTimestamps(b, opt []byte) []byte {
+	n := min(int(opt[2]), len(opt)) - 5 // bytes recorded
+	if n <= 0 || len(opt) < 4 {
+		return b
+	}
+	flags := opt[3]
+	b = append(b, "\nTS: "...)
+	var std, nonstd int64
+	for p := 4; ; {
+		if flags&0x0f != 0 {
+			if p+4 > len(opt) {
+				break
+			}
+			b = append(b, '\t')
+			b = append(b, t.addr(netip.AddrFrom4([4]byte(opt[p:p+4])))...)
+			p += 4
+			if n -= 4; n <= 0 {
+				break
+			}
+		}
+		if p+4 > len(opt) {
+			break
+		}
+		l := int64(binary.BigEndian.Uint32(opt[p:]))
+		p += 4
+		if l&0x80000000 != 0 {
+			if nonstd == 0 {
+				b = fmt.Appendf(b, "\t%d absolute not-standard", l&0x7fffffff)
+			} else {
+				b = fmt.Appendf(b, "\t%d not-standard", l&0x7fffffff-nonstd)
+			}
+			nonstd = l & 0x7fffffff
+		} else {
+			if std == 0 {
+				b = fmt.Appendf(b, "\t%d absolute", l)
+			} else {
+				b = fmt.Appendf(b, "\t%d", l-std)
+			}
+			std = l
+		}
+		b = append(b, '\n')
+		if n -= 4; n <= 0 {
+			break
+		}
+	}
+	if flags>>4 != 0 {
+		b = fmt.Appendf(b, "Unrecorded hops: %d\n", flags>>4)
 	}
 	return b
 }
