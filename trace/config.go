@@ -86,6 +86,9 @@ type Config struct {
 	// FixedPort sends every UDP probe to Port (53 by default), telling
 	// them apart by their source ports, as traceroute -U.
 	FixedPort bool
+	// FlowLabel is the IPv6 flow label of the probes (traceroute -l); its
+	// low 20 bits count, 0 leaves the kernel's. IPv4 ignores it.
+	FlowLabel uint32
 	// DontRoute bypasses the routing tables (traceroute -r,
 	// SO_DONTROUTE): probes go only to a host on an attached network;
 	// for any other IPv4 destination Open fails with ENETUNREACH (IPv6

@@ -232,6 +232,9 @@ func (n *sockNet) setup(fd int, sends bool) error {
 		if err := setDF(fd, n.v6, n.c.DontFragment); err != nil {
 			return os.NewSyscallError("setsockopt", err)
 		}
+		if err := n.setFlowLabel(fd); err != nil {
+			return err
+		}
 		if n.c.TOS != 0 {
 			level, opt := unix.IPPROTO_IP, unix.IP_TOS
 			if n.v6 {
@@ -496,7 +499,7 @@ func (n *sockNet) send(ttl int, seq uint32, size int) (uint32, time.Time, error)
 			return true
 		}
 		at = time.Now()
-		serr = unix.Sendto(int(fd), b, 0, sa)
+		serr = n.sendto(int(fd), b, sa)
 		return serr != unix.EAGAIN
 	})
 	if err == nil {

@@ -41,6 +41,7 @@ func init() {
 			&cli.StringFlag{Name: "sendwait", Aliases: []string{"z"}, Value: "0", Usage: "wait `SENDWAIT` between probes: seconds, or milliseconds when above 10"},
 			&cli.IntFlag{Name: "port", Aliases: []string{"p"}, DefaultText: "33434, 80 with -T, 1 with -I", Usage: "destination `PORT`: the first UDP port (one more per probe), the TCP port, or the first ICMP sequence number"},
 			&cli.BoolFlag{Name: "dont-fragment", Aliases: []string{"F"}, Usage: "set Don't Fragment: a narrower link on the way answers !F-MTU"},
+			&cli.StringFlag{Name: "flowlabel", Aliases: []string{"l"}, Usage: "use `FLOW_LABEL` for IPv6 probes"},
 			&cli.BoolFlag{Name: "r", Usage: "bypass the routing tables: send only to a host on an attached network (SO_DONTROUTE)"},
 			&cli.BoolFlag{Name: "mtu", Usage: "discover the MTU along the path: F=MTU on the hop that needs a smaller one (implies -F and -N 1)"},
 			&cli.BoolFlag{Name: "back", Usage: "print the number of backward hops as '-N' after an address when it differs from the forward one (guessed from the answer's TTL)"},
@@ -217,6 +218,13 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	a.cfg.DontFragment = c.Bool("dont-fragment")
 	a.cfg.MTUDiscovery = c.Bool("mtu")
 	a.cfg.DontRoute = c.Bool("r")
+	if c.IsSet("flowlabel") {
+		v, err := parseUnsigned(c.String("flowlabel"))
+		if err != nil {
+			return a, fmt.Errorf("bad -l %q: give a flow label, such as 12345 or 0x3039", c.String("flowlabel"))
+		}
+		a.cfg.FlowLabel = v
+	}
 	// traceroute keeps the low 8 bits of -t, as the TOS byte does.
 	a.cfg.TOS = c.Int("tos") & 0xff
 	if a.cfg.MaxTTL > 255 {
@@ -250,6 +258,20 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	}
 	a.every = time.Duration(iv * float64(time.Second))
 	return a, nil
+}
+
+// parseUnsigned reads a number as traceroute's options take one (C's
+// strtoul): decimal, 0x hex or 0 octal, a negative one wrapping round.
+func parseUnsigned(s string) (uint32, error) {
+	v, err := strconv.ParseInt(strings.TrimSpace(s), 0, 64)
+	if err != nil {
+		u, uerr := strconv.ParseUint(strings.TrimSpace(s), 0, 64)
+		if uerr != nil {
+			return 0, err
+		}
+		v = int64(u)
+	}
+	return uint32(v), nil
 }
 
 // parseWait reads traceroute's -w MAX[,HERE[,NEAR]]; fields left out keep

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,7 +31,8 @@ func peerTracerouteRun(t *testing.T, ns nsexec.Target, args ...string) result {
 // r3 to r4 carries 1400 bytes (for --mtu), r2 sends its ICMP with an
 // initial TTL of 60 and hop limit of 100, and h2 answers with 100 and
 // 100, so the backward hop counts --back guesses differ from the forward
-// ones at hops 2 and 5.
+// ones at hops 2 and 5; r2 drops what it would forward with one flow
+// label.
 func optionsLab(t *testing.T) *netnstest.Chain {
 	t.Helper()
 	c := traceLab(t)
@@ -46,6 +48,12 @@ func optionsLab(t *testing.T) *netnstest.Chain {
 	netnstest.Sysctl(t, c.Nodes[2], "net.ipv6.conf."+c.Left[2]+".hop_limit", "100")
 	netnstest.Sysctl(t, c.H2(), "net.ipv4.ip_default_ttl", "100")
 	netnstest.Sysctl(t, c.H2(), "net.ipv6.conf."+c.Left[5]+".hop_limit", "100")
+	// r2 forwards nothing with flow label 12345 (-l).
+	cmd := exec.Command("ip", "netns", "exec", c.Nodes[2].Name, "nft", "-f", "-")
+	cmd.Stdin = strings.NewReader("table inet fl {\n chain f { type filter hook forward priority 0; ip6 flowlabel 12345 drop; }\n}\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nft: %v\n%s", err, out)
+	}
 	return c
 }
 
@@ -83,9 +91,18 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 		{[]string{"-r", "-U", c.Addr4[1]}, "\n 1  10.0.1.2  T ms  T ms  T ms\n"},
 		{[]string{"-r", "-I", c.Addr4[1]}, "\n 1  10.0.1.2  T ms  T ms  T ms\n"},
 		{[]string{"-r", "-T", d6}, "\n 5  fd00:5::2  T ms"},
+		{[]string{"-l", "12345", "-m", "4", "-w", "0.5", d6}, "\n 2  fd00:2::2  T ms  T ms  T ms\n 3  * * *\n"},
+		{[]string{"-l", "0x3039", "-m", "3", "-w", "0.5", "-I", d6}, "\n 3  * * *\n"},
+		{[]string{"-l", "12345", "-m", "3", "-w", "0.5", "-T", "-t", "16", d6}, "\n 3  * * *\n"},
+		{[]string{"-l", "12345", "-m", "3", "-w", "0.5", "-U", d6}, "\n 3  * * *\n"},
+		{[]string{"-l", "12346", "-m", "3", d6}, "\n 3  fd00:3::2  T ms"},
+		{[]string{"-l", "12345", "-m", "3", d4}, "\n 3  10.0.3.2  T ms"},
 	}
 	for _, tc := range cases {
-		args := append([]string{"-w", "5,100,100"}, tc.args...)
+		args := tc.args
+		if !slices.Contains(args, "-w") {
+			args = append([]string{"-w", "5,100,100"}, args...)
+		}
 		want := peerTracerouteRun(t, h1, args...)
 		got := nsdiag(t, append([]string{"trace", "-n", h1.Name}, args...)...)
 		gotOut, wantOut := maskTimes(got.stdout), maskTimes(want.stdout)
