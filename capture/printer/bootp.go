@@ -185,6 +185,18 @@ func (p *Printer) dhcpOptions(b []byte) {
 		if n > 0 {
 			p.s(": ")
 		}
+		if tag == 0 {
+			// -vvv: a run of pads is one line.
+			run := 1
+			for len(b) > 0 && b[0] == 0 {
+				b = b[1:]
+				run++
+			}
+			if run > 1 {
+				p.s(", occurs ")
+				p.i(run)
+			}
+		}
 		if len(b) < n {
 			p.trunc("bootp")
 			return

@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"bytes"
 	"encoding/binary"
 	"testing"
 
@@ -277,7 +278,13 @@ func pimCorpus(t testing.TB) []rec {
 	hello = append(hello, opt(2, 4, 0x81, 0xf4, 0x0a, 0x28)...)
 	hello = append(hello, opt(1, 2, 0xff, 0xff)...)
 	var r []rec
-	for i, m := range [][]byte{msg(2, 0, hello), msg(2, 0, nil), msg(2, 0, opt(1, 2, 0, 30)), msg(3, 0, hello), msg(0, 0, pay(16))} {
+	for i, m := range [][]byte{msg(2, 0, hello), msg(2, 0, nil), msg(2, 0, opt(1, 2, 0, 30)), msg(3, 0, hello), msg(0, 0, pay(16)),
+		msg(2, 0, append(opt(99, 3, 1, 2, 3), opt(21, 4, 1, 0, 0, 0)...)),
+		msg(2, 0, bytes.Join([][]byte{opt(21, 4, 1, 60, 0, 7), opt(19, 0), opt(22, 0), opt(1, 3, 0, 0, 1), opt(1, 2, 0, 1)}, nil)),
+		msg(2, 0, append(opt(18, 2, 0, 1), opt(1, 2, 0, 1)...)), msg(2, 0, opt(20, 2, 1, 2)), msg(2, 0, opt(2, 0)),
+		msg(2, 0, opt(21, 5, 1, 2, 3, 4, 5)),
+		msg(2, 0, append(opt(24, 24, append([]byte{1, 0, 10, 0, 0, 9, 2, 0}, ip6B...)...), opt(1, 2, 0, 1)...)),
+		msg(2, 0, append(opt(24, 8, 1, 0, 10, 0, 0, 9, 3, 0), opt(1, 2, 0, 1)...))} {
 		ip := v4(layers.IPProtocol(103))
 		ip.TTL, ip.DstIP = 1, []byte{224, 0, 0, 13}
 		c := append([]byte(nil), m...)

@@ -37,6 +37,8 @@ var (
 		"other":           {"-A"},
 		"tcpseq":          {"-S", "-S -v", "-vv", "-S -e"},
 		"trunc":           {"-#", "-# -v"},
+		"pim":             {"-vv", "-e -vvv"},
+		"dhcp":            {"-vv", "-vvv"},
 		"live_any":        {"-e -v", "-tttt", "-A"},
 	}
 	// recorded are pcaps of real traffic made by testdata/printer/live*.sh.

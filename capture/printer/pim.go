@@ -1,14 +1,15 @@
 package printer
 
 // PIM (RFC 7761) as tcpdump 4.99's pim_print: the version and message
-// type, and with -v the checksum and a Hello's common options.
+// type, with -v the checksum and a Hello's options, with -vv each option's
+// value in hex too and a Hello's address list.
 
 var pimTypes = map[uint32]string{0: "Hello", 1: "Register", 2: "Register Stop", 3: "Join / Prune",
 	4: "Bootstrap", 5: "Assert", 6: "Graft", 7: "Graft Acknowledgement", 8: "Candidate RP Advertisement",
 	9: "Prune Refresh"}
 
 var pimHelloOptions = map[uint32]string{1: "Hold Time", 2: "LAN Prune Delay", 18: "DR Priority (Old)",
-	19: "DR Priority", 20: "Generation ID", 21: "State Refresh Capability", 22: "Bi-Directional Capable",
+	19: "DR Priority", 20: "Generation ID", 21: "State Refresh Capability", 22: "Bi-Directional Capability",
 	24: "Address List", 65001: "Address List (Old)"}
 
 func (p *Printer) pim(b []byte, length int) {
@@ -61,6 +62,37 @@ func (p *Printer) pimSum(b []byte) uint32 {
 	return checksum(0, b)
 }
 
+// pimAddrList prints a Hello's encoded unicast addresses, one a line;
+// false for one it cannot read, which ends the message.
+func (p *Printer) pimAddrList(v []byte) bool {
+	for len(v) > 0 {
+		p.s("\n\t    ")
+		if len(v) < 2 || v[1] != 0 {
+			return false
+		}
+		switch {
+		case v[0] == 1 && len(v) >= 6:
+			p.ip4(v[2:])
+			v = v[6:]
+		case v[0] == 2 && len(v) >= 18:
+			p.ip6(v[2:])
+			v = v[18:]
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// pimLenError ends a Hello whose option has the wrong length.
+func (p *Printer) pimLenError(want, n int) {
+	p.s("[option length ")
+	p.i(n)
+	p.s(" != ")
+	p.i(want)
+	p.s("] (invalid)")
+}
+
 // pimHello prints the Hello options tcpdump decodes; the others by name.
 func (p *Printer) pimHello(b []byte) {
 	for len(b) >= 4 {
@@ -82,8 +114,33 @@ func (p *Printer) pimHello(b []byte) {
 		}
 		v := b[4 : 4+n]
 		switch {
-		case code == 1 && n == 2:
+		case code == 1 && n != 2:
+			p.pimLenError(2, n)
+			return
+		case (code == 2 || code == 20 || code == 21) && n != 4, (code == 18 || code == 19) && n != 4 && n != 0:
+			p.pimLenError(4, n)
+			return
+		case (code == 18 || code == 19) && n == 0:
+			p.s("Bi-Directional Capability (Old)")
+		case code == 1:
 			p.relts(uint32(be16(v)))
+		case code == 21:
+			p.c('v')
+			p.u(uint64(v[0]))
+			if v[1] != 0 {
+				p.s(", interval ")
+				p.relts(uint32(v[1]))
+			}
+			if be16(v[2:]) != 0 {
+				p.s(" ?0x")
+				p.x(uint64(be16(v[2:])), 4)
+				p.c('?')
+			}
+		case (code == 24 || code == 65001) && p.opts.Verbose > 1:
+			if !p.pimAddrList(v) {
+				p.trunc("pimv2")
+				return
+			}
 		case code == 2 && n == 4:
 			p.s("\n\t    T-bit=")
 			p.u(uint64(v[0] >> 7))
@@ -97,6 +154,12 @@ func (p *Printer) pimHello(b []byte) {
 		case code == 20 && n == 4:
 			p.s("0x")
 			p.x(uint64(be32(v)), 8)
+		case !ok && p.opts.Verbose == 1:
+			p.hexdumpAfter("\n\t    ", v, false)
+		}
+		if p.opts.Verbose > 1 {
+			// -vv adds a hex dump of every option's value.
+			p.hexdumpAfter("\n\t    ", v, false)
 		}
 		b = b[4+n:]
 	}

@@ -50,6 +50,8 @@ func TestSniffPrintFlagsBesideTcpdump(t *testing.T) {
 		{"-r", corpus("ipv4"), "--number", "-c", "5", "-e", "-tttt"},
 		{"-r", corpus("dns"), "-#S", "-x"},
 		{"-r", corpus("ipv4"), "-#", "icmp"},
+		{"-r", corpus("pim"), "-vv"},
+		{"-r", corpus("dhcp"), "-vvv", "-e"},
 	} {
 		t.Run(strings.Join(args[2:], " ")+" "+filepath.Base(args[1]), func(t *testing.T) {
 			ours, theirs := runBoth(t, args...)
