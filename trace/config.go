@@ -86,6 +86,12 @@ type Config struct {
 	// FixedPort sends every UDP probe to Port (53 by default), telling
 	// them apart by their source ports, as traceroute -U.
 	FixedPort bool
+	// SourcePort is the source port of UDP and TCP probes (traceroute
+	// --sport); 0 lets the kernel choose. As with traceroute, it sends one
+	// probe at a time (SimultaneousProbes 1) and waits Wait.Max for each
+	// (no HERE or NEAR), so that a late answer is not taken for the next
+	// probe's.
+	SourcePort int
 	// FlowLabel is the IPv6 flow label of the probes (traceroute -l); its
 	// low 20 bits count, 0 leaves the kernel's. IPv4 ignores it.
 	FlowLabel uint32
@@ -204,6 +210,9 @@ func (c Config) Defaults() Config {
 	if c.Wait.Near == 0 {
 		c.Wait.Near = 10
 	}
+	if c.SourcePort != 0 {
+		c.SimultaneousProbes, c.Wait.Here, c.Wait.Near = 1, -1, -1
+	}
 	if c.MTUDiscovery {
 		c.DontFragment, c.SimultaneousProbes = true, 1
 		if c.PacketLen == 0 {
@@ -258,6 +267,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("simultaneous probes must be at least 1")
 	case c.Port < 1:
 		return fmt.Errorf("port %d out of range: give 1-65535", c.Port)
+	case c.SourcePort < 0 || c.SourcePort > 65535:
+		return fmt.Errorf("source port %d out of range: give 1-65535", c.SourcePort)
 	case c.PacketLen > MaxPacketLen:
 		return fmt.Errorf("too big packetlen %d specified", c.PacketLen)
 	case c.TOS < 0 || c.TOS > 255:

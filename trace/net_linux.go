@@ -220,7 +220,9 @@ func (n *sockNet) setup(fd int, sends bool) error {
 				return fmt.Errorf("bind to device %s: %w", n.c.Device, err)
 			}
 		}
-		if err := unix.Bind(fd, sockaddr(n.src, 0)); err != nil {
+		// The source port counts for the UDP socket only; raw sockets
+		// take the address alone.
+		if err := unix.Bind(fd, sockaddr(n.src, n.c.SourcePort)); err != nil {
 			return os.NewSyscallError("bind", err)
 		}
 		if !sends {
@@ -408,7 +410,7 @@ func (n *sockNet) openTCP() (*sock, error) {
 		return nil, os.NewSyscallError("socket", err)
 	}
 	n.hold = hold
-	if err := unix.Bind(hold, sockaddr(n.src, 0)); err != nil {
+	if err := unix.Bind(hold, sockaddr(n.src, n.c.SourcePort)); err != nil {
 		return nil, os.NewSyscallError("bind", err)
 	}
 	sa, err := unix.Getsockname(hold)
@@ -454,8 +456,11 @@ func (n *sockNet) send(ttl int, seq uint32, size int) (uint32, time.Time, error)
 			id = uint32(want)
 		} else if n.c.FixedPort {
 			// Source ports from the one held, one more per probe,
-			// wrapping within 1024-65535.
+			// wrapping within 1024-65535; or all from SourcePort.
 			sport := uint16(1024 + (uint32(n.sport)-1024+seq)%(65536-1024))
+			if n.c.SourcePort != 0 {
+				sport = n.sport
+			}
 			b = udpDatagram(sport, dport, 0, b)
 			binary.BigEndian.PutUint16(b[6:], udpChecksum(n.src, dst, b))
 			id = uint32(sport)

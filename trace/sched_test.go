@@ -270,3 +270,10 @@ func TestScheduleMTUDiscovery(t *testing.T) {
 		t.Errorf("sizes %v, want %v", n.sizes, wantSizes)
 	}
 }
+
+func TestSourcePortDefaults(t *testing.T) {
+	c := Config{Dest: netip.MustParseAddr("10.0.3.2"), SourcePort: 40000, SimultaneousProbes: 8, Wait: Wait{Here: 2, Near: 5}}.Defaults()
+	if c.SimultaneousProbes != 1 || c.Wait.Here >= 0 || c.Wait.Near >= 0 {
+		t.Errorf("defaults %+v: want one probe at a time and MAX waits, as traceroute --sport", c)
+	}
+}

@@ -42,6 +42,7 @@ func init() {
 			&cli.IntFlag{Name: "port", Aliases: []string{"p"}, DefaultText: "33434, 80 with -T, 1 with -I", Usage: "destination `PORT`: the first UDP port (one more per probe), the TCP port, or the first ICMP sequence number"},
 			&cli.BoolFlag{Name: "dont-fragment", Aliases: []string{"F"}, Usage: "set Don't Fragment: a narrower link on the way answers !F-MTU"},
 			&cli.StringFlag{Name: "flowlabel", Aliases: []string{"l"}, Usage: "use `FLOW_LABEL` for IPv6 probes"},
+			&cli.StringFlag{Name: "sport", Usage: "send UDP and TCP probes from source port `PORT` (implies -N 1, and MAX waits)"},
 			&cli.BoolFlag{Name: "r", Usage: "bypass the routing tables: send only to a host on an attached network (SO_DONTROUTE)"},
 			&cli.BoolFlag{Name: "mtu", Usage: "discover the MTU along the path: F=MTU on the hop that needs a smaller one (implies -F and -N 1)"},
 			&cli.BoolFlag{Name: "back", Usage: "print the number of backward hops as '-N' after an address when it differs from the forward one (guessed from the answer's TTL)"},
@@ -218,6 +219,13 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	a.cfg.DontFragment = c.Bool("dont-fragment")
 	a.cfg.MTUDiscovery = c.Bool("mtu")
 	a.cfg.DontRoute = c.Bool("r")
+	if c.IsSet("sport") {
+		v, err := parseUnsigned(c.String("sport"))
+		if err != nil {
+			return a, fmt.Errorf("bad --sport %q: give a port number, such as 40000", c.String("sport"))
+		}
+		a.cfg.SourcePort = int(v & 0xffff)
+	}
 	if c.IsSet("flowlabel") {
 		v, err := parseUnsigned(c.String("flowlabel"))
 		if err != nil {

@@ -32,7 +32,7 @@ func peerTracerouteRun(t *testing.T, ns nsexec.Target, args ...string) result {
 // initial TTL of 60 and hop limit of 100, and h2 answers with 100 and
 // 100, so the backward hop counts --back guesses differ from the forward
 // ones at hops 2 and 5; r2 drops what it would forward with one flow
-// label.
+// label, r1 what it would forward from one source port.
 func optionsLab(t *testing.T) *netnstest.Chain {
 	t.Helper()
 	c := traceLab(t)
@@ -48,13 +48,21 @@ func optionsLab(t *testing.T) *netnstest.Chain {
 	netnstest.Sysctl(t, c.Nodes[2], "net.ipv6.conf."+c.Left[2]+".hop_limit", "100")
 	netnstest.Sysctl(t, c.H2(), "net.ipv4.ip_default_ttl", "100")
 	netnstest.Sysctl(t, c.H2(), "net.ipv6.conf."+c.Left[5]+".hop_limit", "100")
-	// r2 forwards nothing with flow label 12345 (-l).
-	cmd := exec.Command("ip", "netns", "exec", c.Nodes[2].Name, "nft", "-f", "-")
-	cmd.Stdin = strings.NewReader("table inet fl {\n chain f { type filter hook forward priority 0; ip6 flowlabel 12345 drop; }\n}\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("nft: %v\n%s", err, out)
-	}
+	// r2 forwards nothing with flow label 12345 (-l), r1 nothing from
+	// port 40001 (--sport).
+	nft(t, c.Nodes[2], "table inet fl {\n chain f { type filter hook forward priority 0; ip6 flowlabel 12345 drop; }\n}\n")
+	nft(t, c.Nodes[1], "table inet sp {\n chain f { type filter hook forward priority 0; udp sport 40001 drop; tcp sport 40001 drop; }\n}\n")
 	return c
+}
+
+// nft loads a ruleset into ns.
+func nft(t *testing.T, ns nsexec.Target, rules string) {
+	t.Helper()
+	cmd := exec.Command("ip", "netns", "exec", ns.Name, "nft", "-f", "-")
+	cmd.Stdin = strings.NewReader(rules)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nft in %s: %v\n%s", ns.Name, err, out)
+	}
 }
 
 // TestTraceOptionsMatchTraceroute compares traceroute 2.1's less common
@@ -97,6 +105,12 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 		{[]string{"-l", "12345", "-m", "3", "-w", "0.5", "-U", d6}, "\n 3  * * *\n"},
 		{[]string{"-l", "12346", "-m", "3", d6}, "\n 3  fd00:3::2  T ms"},
 		{[]string{"-l", "12345", "-m", "3", d4}, "\n 3  10.0.3.2  T ms"},
+		{[]string{"--sport=40001", "-q", "1", "-m", "2", "-w", "0.5", d4}, "\n 1  10.0.1.2  T ms\n 2  *\n"},
+		{[]string{"--sport=40001", "-q", "2", "-m", "2", "-w", "0.5", "-U", d6}, "\n 2  * *\n"},
+		{[]string{"--sport=40001", "-q", "1", "-m", "2", "-w", "0.5", "-T", d4}, "\n 2  *\n"},
+		{[]string{"--sport=40001", "-q", "1", "-m", "3", "-I", d4}, "\n 3  10.0.3.2  T ms\n"},
+		{[]string{"--sport=40000", "-U", d4}, "\n 5  10.0.5.2  T ms  T ms  T ms\n"},
+		{[]string{"--sport=40000", "-T", d6}, "\n 5  fd00:5::2  T ms  T ms  T ms\n"},
 	}
 	for _, tc := range cases {
 		args := tc.args
