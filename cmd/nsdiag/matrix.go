@@ -20,16 +20,19 @@ func init() {
 	register(&cli.Command{
 		Name:      "matrix",
 		Usage:     "ping every namespace from every other one and print who reaches whom",
-		UsageText: "nsdiag matrix [--all] [--expect FILE] [options] [NETNS...]\n\nExamples:\n   nsdiag matrix                       # every named namespace\n   nsdiag matrix --all -4              # every namespace on the host, IPv4 only\n   nsdiag matrix --expect policy.txt app web db",
+		UsageText: "nsdiag matrix [--all] [--expect FILE] [options] [NETNS...]\n\nExamples:\n   nsdiag matrix                       # every named namespace\n   nsdiag matrix --all -4              # every other namespace on the host, IPv4 only\n   nsdiag matrix --expect policy.txt app web db",
 		Description: "From every namespace given (default: every named namespace; --all: every namespace on\n" +
 			"the host) send ICMP echo requests to the global IPv4 and IPv6 addresses of every other one,\n" +
 			"many pairs at once, and print a matrix: rows are sources, columns destinations, each cell\n" +
 			"the shortest round trip, or why nothing came back (timeout, traceroute's !H !N !X marks for\n" +
 			"ICMP errors, no-route/blackhole/prohibited when the source's own routes refuse). Exits 0\n" +
 			"only when every pair is as expected: every pair reaches, or what --expect FILE says.\n\n" +
+			"nsdiag's own namespace and the host's initial one (PID 1's) take part only when given by\n" +
+			"name or path (e.g. /proc/1/ns/net), never by default or with --all: echo requests from\n" +
+			"there would leave by the host's routes, its default route included.\n\n" +
 			reach.ExpectFormat,
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "all", Usage: "every network namespace on the host (see nsdiag ns list --all)"},
+			&cli.BoolFlag{Name: "all", Usage: "every network namespace on the host but nsdiag's own and the initial one (see nsdiag ns list --all)"},
 			&cli.StringFlag{Name: "expect", Usage: "check the matrix against the rules in `FILE` (format in the description above)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the matrix as JSON"},
 			&cli.IntFlag{Name: "count", Aliases: []string{"c"}, Value: 3, Usage: "send `N` echo requests to each address"},
@@ -103,49 +106,12 @@ func runMatrix(c *cli.Context) error {
 // addresses. Each is labelled as the user wrote it, so expect files use the
 // same words as the command line.
 func matrixEndpoints(c *cli.Context) ([]reach.Endpoint, error) {
-	type named struct {
-		label string
-		t     nsexec.Target
-		found bool // discovered, so it may vanish before it is read
-	}
-	var list []named
-	switch {
-	case c.Bool("all") && c.NArg() > 0:
+	if c.Bool("all") && c.NArg() > 0 {
 		return nil, exitWith(2, errors.New("give namespaces or --all, not both"))
-	case c.Bool("all"):
-		all, err := nsexec.Discover()
-		if err != nil {
-			return nil, err
-		}
-		seen := map[string]bool{}
-		for _, n := range all {
-			label := matrixLabel(n)
-			if seen[label] {
-				label += fmt.Sprintf("#%d", n.Inode)
-			}
-			seen[label] = true
-			t := n.Target()
-			if n.Current {
-				t = nsexec.Target{} // no need to enter it
-			}
-			list = append(list, named{label, t, true})
-		}
-	case c.NArg() > 0:
-		for _, a := range c.Args().Slice() {
-			t, err := nsexec.Parse(a)
-			if err != nil {
-				return nil, exitWith(2, err)
-			}
-			list = append(list, named{a, t, false})
-		}
-	default:
-		names, err := nsexec.List()
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range names {
-			list = append(list, named{n, nsexec.Target{Kind: nsexec.Named, Name: n}, true})
-		}
+	}
+	list, err := matrixMembers(c.Bool("all"), c.Args().Slice())
+	if err != nil {
+		return nil, err
 	}
 	// Entering the namespaces (to read their addresses, then to probe)
 	// needs CAP_SYS_ADMIN: say so once, up front.
@@ -169,18 +135,98 @@ func matrixEndpoints(c *cli.Context) ([]reach.Endpoint, error) {
 		eps = append(eps, reach.Endpoint{Name: n.label, NS: n.t, Addrs: keepFamily(addrs, c.Bool("4"), c.Bool("6"))})
 	}
 	if len(eps) < 2 {
-		return nil, exitWith(2, fmt.Errorf("a matrix needs at least two namespaces, found %d: name them, use --all, or create some with nsdiag ns add", len(eps)))
+		return nil, exitWith(2, fmt.Errorf("a matrix needs at least two namespaces, found %d: name them, use --all, or create some with nsdiag ns add (nsdiag's own namespace counts only when named)", len(eps)))
 	}
 	return eps, nil
 }
 
-// matrixLabel names a discovered namespace in the matrix: "current" for
-// nsdiag's own when it has no name, else its usual label.
-func matrixLabel(n nsexec.Namespace) string {
-	if n.Current && len(n.Names) == 0 {
-		return "current"
+// member is a namespace of the matrix.
+type member struct {
+	label string
+	t     nsexec.Target
+	found bool // discovered, so it may vanish before it is read
+}
+
+// matrixMembers picks the namespaces: those given, else every named one,
+// or with all every one on the host. Only given ones may be nsdiag's own
+// or the initial namespace (see ownNamespaces).
+func matrixMembers(all bool, args []string) ([]member, error) {
+	if len(args) > 0 {
+		var list []member
+		for _, a := range args {
+			t, err := nsexec.Parse(a)
+			if err != nil {
+				return nil, exitWith(2, err)
+			}
+			list = append(list, member{a, t, false})
+		}
+		return list, nil
 	}
-	return n.Label()
+	var found []nsexec.Namespace
+	if all {
+		var err error
+		if found, err = nsexec.Discover(); err != nil {
+			return nil, err
+		}
+	} else {
+		names, err := nsexec.List()
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			id, err := nsexec.Identify(nsexec.Target{Kind: nsexec.Named, Name: n})
+			if errors.Is(err, nsexec.ErrNotFound) {
+				continue // deleted since it was listed
+			}
+			if err != nil {
+				return nil, err
+			}
+			found = append(found, nsexec.Namespace{ID: id, Inode: id.Ino, Names: []string{n}})
+		}
+	}
+	own, err := ownNamespaces()
+	if err != nil {
+		return nil, err
+	}
+	return foundMembers(found, own, all), nil
+}
+
+// ownNamespaces are nsdiag's own network namespace and the initial one
+// (PID 1's, the host's). A matrix never probes from them unless they are
+// named: their echo requests would leave by the host's routes, the default
+// one included, out to the real network. PID 1's may be unreadable
+// without root (CAP_SYS_PTRACE); nsdiag's own is always known.
+func ownNamespaces() (map[nsexec.ID]bool, error) {
+	self, err := nsexec.Identify(nsexec.Target{})
+	if err != nil {
+		return nil, fmt.Errorf("identify nsdiag's own namespace to leave it out of the matrix: %w", err)
+	}
+	own := map[nsexec.ID]bool{self: true}
+	if init, err := nsexec.Identify(nsexec.Target{Kind: nsexec.PID, Process: 1}); err == nil {
+		own[init] = true
+	}
+	return own, nil
+}
+
+// foundMembers turns discovered namespaces into members, leaving out own
+// ones. Without all each name is a member (found holds one per name); with
+// all each namespace is one, under its listing label (made unique with its
+// inode when two share it).
+func foundMembers(found []nsexec.Namespace, own map[nsexec.ID]bool, all bool) []member {
+	var list []member
+	seen := map[string]bool{}
+	for _, n := range found {
+		if own[n.ID] {
+			continue
+		}
+		label := n.Label()
+		if all && seen[label] {
+			label += fmt.Sprintf("#%d", n.Inode)
+		}
+		seen[label] = true
+		list = append(list, member{label, n.Target(), true})
+	}
+	return list
 }
 
 func keepFamily(addrs []netip.Addr, only4, only6 bool) []netip.Addr {
