@@ -23,12 +23,12 @@ func TestIntegrationPingOptionsGolden(t *testing.T) {
 	deaf := netnstest.NewPair(t)
 	netnstest.Sysctl(t, deaf.B, "net.ipv4.icmp_echo_ignore_all", "1")
 	damage := netnstest.NewPair(t)
-	nft(t, damage.B.Name, fmt.Sprintf("table netdev tbad { chain c { type filter hook egress device %s priority 0; icmp type echo-reply @th,224,8 set 0x55; }; }", damage.DevB))
+	pingNft(t, damage.B.Name, fmt.Sprintf("table netdev tbad { chain c { type filter hook egress device %s priority 0; icmp type echo-reply @th,224,8 set 0x55; }; }", damage.DevB))
 	picky := netnstest.NewPair(t)
-	nft(t, picky.B.Name, "table inet tpick { chain i { type filter hook input priority 0; "+
+	pingNft(t, picky.B.Name, "table inet tpick { chain i { type filter hook input priority 0; "+
 		"icmp type echo-request ip dscp != af11 icmp id != 4660 drop; "+
 		"icmpv6 type echo-request ip6 dscp != af11 drop; }; }")
-	nft(t, picky.A.Name, "table inet tmark { chain o { type filter hook output priority 0; meta mark 9 drop; }; }")
+	pingNft(t, picky.A.Name, "table inet tmark { chain o { type filter hook output priority 0; meta mark 9 drop; }; }")
 	// picky.A answers broadcasts and multicasts (to itself), picky.B
 	// ignores them, as by default; 10.5.0.0/24 lies behind picky.B.
 	netnstest.Sysctl(t, picky.A, "net.ipv4.icmp_echo_ignore_broadcasts", "0")
@@ -132,7 +132,7 @@ func TestIntegrationPingOptionsGolden(t *testing.T) {
 	}
 }
 
-func nft(t *testing.T, ns, rule string) {
+func pingNft(t *testing.T, ns, rule string) {
 	t.Helper()
 	if out, err := exec.Command("ip", "netns", "exec", ns, "nft", rule).CombinedOutput(); err != nil {
 		t.Fatalf("nft in %s: %v %s", ns, err, out)
