@@ -41,6 +41,7 @@ type Writer struct {
 	linkType layers.LinkType
 	snaplen  int
 	ifaces   map[FileInterface]int
+	nano     bool // pcap records in nanoseconds (pcapng always is)
 	// PerPacket flushes after every packet (tcpdump -U).
 	PerPacket bool
 }
@@ -50,10 +51,20 @@ type Writer struct {
 // interface's link type; pcapng (ng) gets an interface block for each, and
 // more as packets from new interfaces arrive.
 func NewWriter(w io.Writer, ng bool, ifaces []FileInterface) (*Writer, error) {
+	return newWriter(w, ng, false, ifaces)
+}
+
+// NewWriterNano is NewWriter with nanosecond timestamps in a pcap file
+// (magic 0xa1b23c4d), as tcpdump --time-stamp-precision=nano -w writes.
+func NewWriterNano(w io.Writer, ng bool, ifaces []FileInterface) (*Writer, error) {
+	return newWriter(w, ng, true, ifaces)
+}
+
+func newWriter(w io.Writer, ng, nano bool, ifaces []FileInterface) (*Writer, error) {
 	if len(ifaces) == 0 {
 		return nil, fmt.Errorf("capture file: no interface to write for")
 	}
-	fw := &Writer{linkType: ifaces[0].LinkType, snaplen: ifaces[0].Snaplen, ifaces: map[FileInterface]int{}}
+	fw := &Writer{linkType: ifaces[0].LinkType, snaplen: ifaces[0].Snaplen, ifaces: map[FileInterface]int{}, nano: nano}
 	if fw.snaplen <= 0 {
 		fw.snaplen = DefaultSnaplen
 	}
@@ -62,7 +73,11 @@ func NewWriter(w io.Writer, ng bool, ifaces []FileInterface) (*Writer, error) {
 	fw.bw = bufio.NewWriterSize(w, 1<<16)
 	if !ng {
 		fw.pcap = true
-		if err := pcapgo.NewWriter(fw.bw).WriteFileHeader(uint32(fw.snaplen), fw.linkType); err != nil {
+		hw := pcapgo.NewWriter(fw.bw)
+		if nano {
+			hw = pcapgo.NewWriterNanos(fw.bw)
+		}
+		if err := hw.WriteFileHeader(uint32(fw.snaplen), fw.linkType); err != nil {
 			return nil, err
 		}
 		return fw, nil
@@ -140,9 +155,9 @@ func (fw *Writer) Write(p *Packet) error {
 	return err
 }
 
-// pcapRecord writes a pcap record header (microsecond timestamps, native
-// byte order as the file header) and the data straight into the buffer:
-// it is the whole per-packet cost of writing a file.
+// pcapRecord writes a pcap record header (micro- or nanosecond
+// timestamps, native byte order as the file header) and the data straight
+// into the buffer: it is the whole per-packet cost of writing a file.
 func (fw *Writer) pcapRecord(t time.Time, caplen, length int, data []byte) error {
 	b := fw.bw.AvailableBuffer()
 	if cap(b) < 16 {
@@ -153,7 +168,11 @@ func (fw *Writer) pcapRecord(t time.Time, caplen, length int, data []byte) error
 	}
 	b = b[:16]
 	binary.LittleEndian.PutUint32(b[0:4], uint32(t.Unix()))
-	binary.LittleEndian.PutUint32(b[4:8], uint32(t.Nanosecond()/1000))
+	frac := t.Nanosecond()
+	if !fw.nano {
+		frac /= 1000
+	}
+	binary.LittleEndian.PutUint32(b[4:8], uint32(frac))
 	binary.LittleEndian.PutUint32(b[8:12], uint32(caplen))
 	binary.LittleEndian.PutUint32(b[12:16], uint32(length))
 	if _, err := fw.bw.Write(b); err != nil {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,6 +236,7 @@ var corpus = []corpusFile{
 	{"pim", layers.LinkTypeEthernet, pimCorpus},
 	{"ntp", layers.LinkTypeEthernet, ntpCorpus},
 	{"tcpseq", layers.LinkTypeEthernet, tcpSeqCorpus},
+	{"nano", layers.LinkTypeEthernet, func(t testing.TB) []rec { return append(ipv4Corpus(t)[:6], ipv6Corpus(t)[:4]...) }},
 	{"sll", layers.LinkTypeLinuxSLL, func(t testing.TB) []rec { return sllCorpus(t, false) }},
 	{"sll2", layers.LinkTypeLinuxSLL2, func(t testing.TB) []rec { return sllCorpus(t, true) }},
 	{"raw", layers.LinkTypeRaw, func(t testing.TB) []rec { return rawFrame(append(ipv4Corpus(t), ipv6Corpus(t)...)) }},
@@ -246,6 +248,10 @@ var corpus = []corpusFile{
 // amount so every timestamp format has digits to get wrong.
 var corpusTime = time.Date(2024, 3, 9, 23, 59, 58, 987654000, time.UTC)
 
+// nanoFiles are written with nanosecond timestamps (magic 0xa1b23c4d),
+// which have digits below the microsecond.
+var nanoFiles = map[string]bool{"nano": true}
+
 func writePcap(t testing.TB, path string, link layers.LinkType, recs []rec) {
 	f, err := os.Create(path)
 	if err != nil {
@@ -253,10 +259,14 @@ func writePcap(t testing.TB, path string, link layers.LinkType, recs []rec) {
 	}
 	defer f.Close()
 	w := pcapgo.NewWriter(f)
+	ts, step := corpusTime, 1234567*time.Microsecond/1000
+	if nanoFiles[strings.TrimSuffix(filepath.Base(path), ".pcap")] {
+		w = pcapgo.NewWriterNanos(f)
+		ts = ts.Add(321)
+	}
 	if err := w.WriteFileHeader(262144, link); err != nil {
 		t.Fatal(err)
 	}
-	ts := corpusTime
 	for _, p := range recs {
 		wire := p.wire
 		if wire == 0 {
@@ -265,7 +275,7 @@ func writePcap(t testing.TB, path string, link layers.LinkType, recs []rec) {
 		if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(p.data), Length: wire}, p.data); err != nil {
 			t.Fatal(err)
 		}
-		ts = ts.Add(1234567 * time.Microsecond / 1000)
+		ts = ts.Add(step)
 	}
 }
 

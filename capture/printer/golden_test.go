@@ -39,6 +39,7 @@ var (
 		"trunc":           {"-#", "-# -v"},
 		"pim":             {"-vv", "-e -vvv"},
 		"dhcp":            {"-vv", "-vvv"},
+		"nano":            {"--nano", "--nano -tt", "--nano -ttt", "--nano -tttt", "--nano -ttttt", "-tt", "-ttt", "-ttttt"},
 		"live_any":        {"-e -v", "-tttt", "-A"},
 	}
 	// recorded are pcaps of real traffic made by testdata/printer/live*.sh.
@@ -99,6 +100,8 @@ func optionsFor(t testing.TB, flags string) Options {
 			o.Hex = HexASCIIPayload
 		case "-XX":
 			o.Hex = HexASCIIFrame
+		case "--nano":
+			o.Nanoseconds = true
 		case "-#":
 			o.Number = true
 		case "-S":

@@ -53,6 +53,9 @@ type Options struct {
 	Verbose    int  // -v count; -vvv adds only DNS record TTLs to -vv
 	Quiet      bool // -q
 	Hex        HexFormat
+	// Nanoseconds prints timestamps with nine fractional digits, not
+	// six: tcpdump's --time-stamp-precision=nano.
+	Nanoseconds bool
 	// Number starts each line with the packet's number, counted from 1
 	// by this Printer: tcpdump's -# (--number).
 	Number bool
@@ -176,10 +179,9 @@ func (p *Printer) timestamp(t time.Time) {
 	case TimestampNone:
 		return
 	case TimestampEpoch:
-		us := t.UnixMicro()
-		p.i(int(us / 1e6))
+		p.i(int(t.Unix()))
 		p.c('.')
-		p.pad(int(us%1e6), 6)
+		p.fraction(t.Nanosecond())
 	case TimestampDelta, TimestampSinceFirst:
 		ref := p.prev
 		if p.opts.Timestamp == TimestampSinceFirst {
@@ -192,17 +194,19 @@ func (p *Printer) timestamp(t time.Time) {
 			p.first = t
 		}
 		p.prev = t
-		// tcpdump subtracts microsecond timestamps: truncate before, not
-		// after, or a delta can be a microsecond off.
-		d := t.Truncate(time.Microsecond).Sub(ref.Truncate(time.Microsecond))
+		// tcpdump subtracts timestamps of its precision: truncate
+		// before, not after, or a delta can be a microsecond off.
+		d := t.Sub(ref)
+		if !p.opts.Nanoseconds {
+			d = t.Truncate(time.Microsecond).Sub(ref.Truncate(time.Microsecond))
+		}
 		if d < 0 {
 			p.c('-')
 			d = -d
 		} else {
 			p.c(' ')
 		}
-		us := int(d / time.Microsecond)
-		p.hms(us/1e6, us%1e6)
+		p.hms(int(d/time.Second), int(d%time.Second))
 	case TimestampDate:
 		t = t.In(p.opts.Location)
 		y, m, d := t.Date()
@@ -221,17 +225,27 @@ func (p *Printer) timestamp(t time.Time) {
 
 func (p *Printer) clock(t time.Time) {
 	h, m, s := t.Clock()
-	p.hms(h*3600+m*60+s, t.Nanosecond()/1000)
+	p.hms(h*3600+m*60+s, t.Nanosecond())
 }
 
-func (p *Printer) hms(secs, us int) {
+func (p *Printer) hms(secs, ns int) {
 	p.pad(secs/3600, 2)
 	p.c(':')
 	p.pad(secs/60%60, 2)
 	p.c(':')
 	p.pad(secs%60, 2)
 	p.c('.')
-	p.pad(us, 6)
+	p.fraction(ns)
+}
+
+// fraction appends the fractional seconds of ns: microseconds (cut, not
+// rounded, as libpcap reads a nanosecond file) or, with -nano, all nine.
+func (p *Printer) fraction(ns int) {
+	if p.opts.Nanoseconds {
+		p.pad(ns, 9)
+	} else {
+		p.pad(ns/1000, 6)
+	}
 }
 
 // pad appends n in decimal with at least width digits.

@@ -26,7 +26,7 @@ func linkIndex(l layers.LinkType) byte {
 var allOptions = []Options{
 	{}, {LinkHeader: true}, {Verbose: 1}, {Quiet: true}, {LinkHeader: true, Verbose: 1, Hex: HexASCIIFrame},
 	{Timestamp: TimestampDelta, Hex: HexPayload}, {Timestamp: TimestampDate, Quiet: true, LinkHeader: true},
-	{Hex: ASCIIPayload, Verbose: 2, Number: true},
+	{Hex: ASCIIPayload, Verbose: 2, Number: true}, {Timestamp: TimestampDelta, Nanoseconds: true, AbsoluteSeq: true},
 }
 
 // FuzzAppend feeds random frames of every link type through every flag set:

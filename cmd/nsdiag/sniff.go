@@ -43,6 +43,9 @@ func init() {
 			&cli.BoolFlag{Name: "A", Usage: "print each packet after its link header as ASCII text (-AA: with it)"},
 			&cli.BoolFlag{Name: "S", Aliases: []string{"absolute-tcp-sequence-numbers"}, Usage: "print absolute TCP sequence numbers, not relative ones"},
 			&cli.BoolFlag{Name: "number", Aliases: []string{"#"}, Usage: "start each line with the packet's number"},
+			&cli.StringFlag{Name: "time-stamp-precision", Usage: "print and write timestamps in `PRECISION`: micro (default) or nano"},
+			&cli.BoolFlag{Name: "nano", Usage: "--time-stamp-precision=nano"},
+			&cli.BoolFlag{Name: "micro", Usage: "--time-stamp-precision=micro"},
 			&cli.BoolFlag{Name: "d", Usage: "print the compiled filter and exit (-dd as C, -ddd as decimal)"},
 			&cli.StringFlag{Name: "linktype", Aliases: []string{"y"}, Usage: "capture with link type `TYPE` (with -i any: LINUX_SLL2 or LINUX_SLL)"},
 			&cli.IntFlag{Name: "buffer-size", Aliases: []string{"B"}, Value: capture.DefaultBufferSize / 1024, Usage: "capture ring size in `KiB` per namespace"},
@@ -94,6 +97,14 @@ func parseSniffArgs(c *cli.Context) (*sniffArgs, error) {
 	if a.snaplen == 0 || a.snaplen > capture.DefaultSnaplen {
 		a.snaplen = capture.DefaultSnaplen
 	}
+	nano := c.Bool("nano") && !c.Bool("micro")
+	switch prec := c.String("time-stamp-precision"); prec {
+	case "nano", "micro":
+		nano = prec == "nano"
+	case "":
+	default:
+		return nil, fmt.Errorf("unsupported time stamp precision %q: --time-stamp-precision takes micro or nano", prec)
+	}
 	if a.bufferSize <= 0 {
 		return nil, fmt.Errorf("invalid buffer size %d KiB: -B takes a positive number", c.Int("buffer-size"))
 	}
@@ -115,7 +126,7 @@ func parseSniffArgs(c *cli.Context) (*sniffArgs, error) {
 		}
 		a.expr = filterFileExpr(string(b))
 	}
-	a.print = printOptions(c)
+	a.print = printOptions(c, nano)
 	if !a.json && a.write == "" {
 		if o := loadOwners(c); o != nil {
 			a.print.Owner = o.annotate
@@ -150,9 +161,9 @@ func filterFileExpr(text string) string {
 }
 
 // printOptions maps tcpdump's output flags to the printer's options.
-func printOptions(c *cli.Context) printer.Options {
+func printOptions(c *cli.Context, nano bool) printer.Options {
 	o := printer.Options{LinkHeader: c.Bool("e"), Verbose: c.Count("v"), Quiet: c.Bool("q"), AbsoluteSeq: c.Bool("S"),
-		Number: c.Bool("number")}
+		Number: c.Bool("number"), Nanoseconds: nano}
 	o.Timestamp = [...]printer.TimestampFormat{printer.TimestampDefault, printer.TimestampNone, printer.TimestampEpoch,
 		printer.TimestampDelta, printer.TimestampDate, printer.TimestampSinceFirst}[min(c.Count("t"), 5)]
 	switch {

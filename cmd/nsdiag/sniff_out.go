@@ -62,7 +62,11 @@ func newFileSink(a *sniffArgs, stdout io.Writer, ng bool, ifaces []capture.FileI
 		}
 		w, s.closer = capture.FileOutput(f), f
 	}
-	fw, err := capture.NewWriter(w, ng, ifaces)
+	newWriter := capture.NewWriter
+	if a.print.Nanoseconds {
+		newWriter = capture.NewWriterNano
+	}
+	fw, err := newWriter(w, ng, ifaces)
 	if err != nil {
 		if s.closer != nil {
 			s.closer.Close()
