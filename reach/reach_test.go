@@ -20,6 +20,11 @@ type fakeProber struct {
 	maxSeen  atomic.Int32
 	mu       sync.Mutex
 	jobs     []Job
+	// With gate set, each probe first waits (5 s at most) until gate
+	// probes are in flight at once; full is closed then.
+	gate     int32
+	gateOnce sync.Once
+	full     chan struct{}
 }
 
 func (f *fakeProber) Probe(ctx context.Context, j Job) Result {
@@ -34,6 +39,15 @@ func (f *fakeProber) Probe(ctx context.Context, j Job) Result {
 	f.mu.Lock()
 	f.jobs = append(f.jobs, j)
 	f.mu.Unlock()
+	if f.gate > 0 {
+		if n >= f.gate {
+			f.gateOnce.Do(func() { close(f.full) })
+		}
+		select {
+		case <-f.full:
+		case <-time.After(5 * time.Second):
+		}
+	}
 	select {
 	case <-time.After(f.delay):
 	case <-ctx.Done():
@@ -106,7 +120,10 @@ func TestRunParallel(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		eps = append(eps, Endpoint{Name: fmt.Sprint("n", i), Addrs: addrs(fmt.Sprintf("10.0.0.%d", i+1))})
 	}
-	p := &fakeProber{delay: 20 * time.Millisecond}
+	// The probes wait for one another until 64 are in flight: with a
+	// fixed 20 ms each, a dispatcher descheduled that long on a busy
+	// machine would see the first ones end before the last began.
+	p := &fakeProber{gate: 64, full: make(chan struct{})}
 	st, err := Run(context.Background(), Config{Endpoints: eps, Prober: p, Concurrency: 64}, func(Result) {})
 	if err != nil || st.Jobs != 380 {
 		t.Fatalf("Run = %+v, %v; want 380 jobs", st, err)
