@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nsdiag/nsdiag/internal/netnstest"
+	"github.com/nsdiag/nsdiag/nsexec"
 )
 
 // TestSniffNamesInNamespace: the names in a filter resolve as tcpdump's do
@@ -65,5 +67,41 @@ func TestSniffNamesInNamespace(t *testing.T) {
 		if r.code != 1 || msg == "" || !strings.Contains(r.stderr, msg) {
 			t.Errorf("sniff -d %q: exit %d, stderr %q; want exit 1 and tcpdump's %q", expr, r.code, r.stderr, msg)
 		}
+	}
+}
+
+// TestIntegrationSniffNamesLive: a live capture compiles its filter with
+// the namespace's names too (capture.Open, not only -d).
+func TestIntegrationSniffNamesLive(t *testing.T) {
+	ns := netnstest.NewNS(t, "fnlive")
+	dir := filepath.Join("/etc/netns", ns.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte("127.0.0.5 loop.lab\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startCapture(t, []string{sniffBin(t), "sniff", "-n", ns.Name, "-i", "lo", "-c", "1", "udp and dst host loop.lab"})
+	// The first datagram does not match; the second does.
+	err := nsexec.Do(ns, func() error {
+		for _, dst := range []string{"127.0.0.1:9", "127.0.0.5:9"} {
+			c, err := net.Dial("udp", dst)
+			if err != nil {
+				return err
+			}
+			_, err = c.Write([]byte("x"))
+			c.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(t); code != 0 || !strings.Contains(p.stdout.String(), "> 127.0.0.5.9: UDP") {
+		t.Errorf("sniff -c 1 'udp and dst host loop.lab': exit %d, printed %q; stderr %s", code, p.stdout.String(), p.stderr.String())
 	}
 }
