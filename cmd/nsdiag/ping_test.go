@@ -222,6 +222,12 @@ func TestIntegrationPingGolden(t *testing.T) {
 	netnstest.Sysctl(t, deaf.B, "net.ipv4.icmp_echo_ignore_all", "1")
 	netnstest.Sysctl(t, deaf.B, "net.ipv6.icmp.echo_ignore_all", "1")
 	chain := netnstest.NewChain(t, 1)
+	// Both tools run every case at once, so the router sends h1 six ICMP
+	// errors per family within moments: exactly the kernel's default
+	// per-peer burst (6 tokens, then one a second for IPv4). One more
+	// case and a tool would miss an error the other got.
+	netnstest.Sysctl(t, chain.Nodes[1], "net.ipv4.icmp_ratelimit", "0")
+	netnstest.Sysctl(t, chain.Nodes[1], "net.ipv6.icmp.ratelimit", "0")
 	// dups.B sends every echo reply more than once (nftables dup on egress).
 	dups := netnstest.NewPair(t)
 	rule := fmt.Sprintf("table netdev tdup { chain c { type filter hook egress device %s priority 0; icmp type echo-reply dup to %s; }; }", dups.DevB, dups.DevB)
