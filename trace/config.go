@@ -95,6 +95,9 @@ type Config struct {
 	// FlowLabel is the IPv6 flow label of the probes (traceroute -l); its
 	// low 20 bits count, 0 leaves the kernel's. IPv4 ignores it.
 	FlowLabel uint32
+	// Mark is the firewall mark of the probes (traceroute --fwmark,
+	// SO_MARK), for policy routing and filters; 0 sets none.
+	Mark uint32
 	// DontRoute bypasses the routing tables (traceroute -r,
 	// SO_DONTROUTE): probes go only to a host on an attached network;
 	// for any other IPv4 destination Open fails with ENETUNREACH (IPv6

@@ -196,7 +196,7 @@ func (n *sockNet) source() (netip.Addr, error) {
 			return netip.Addr{}, fmt.Errorf("bind to device %s: %w", n.c.Device, err)
 		}
 	}
-	if err := n.dontRoute(fd); err != nil {
+	if err := n.route(fd); err != nil {
 		return netip.Addr{}, err
 	}
 	if err := unix.Connect(fd, sockaddr(n.dst, int(n.port))); err != nil {
@@ -228,7 +228,7 @@ func (n *sockNet) setup(fd int, sends bool) error {
 		if !sends {
 			return nil
 		}
-		if err := n.dontRoute(fd); err != nil {
+		if err := n.route(fd); err != nil {
 			return err
 		}
 		if err := setDF(fd, n.v6, n.c.DontFragment); err != nil {
@@ -266,9 +266,15 @@ func (n *sockNet) readMeta(fd int) error {
 	return unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_RECVTTL, 1)
 }
 
-// dontRoute sets SO_DONTROUTE on fd when the trace bypasses the routing
-// tables (-r).
-func (n *sockNet) dontRoute(fd int) error {
+// route sets what chooses the route of fd's packets: SO_MARK for the
+// firewall mark asked for, SO_DONTROUTE when the trace bypasses the
+// routing tables (-r).
+func (n *sockNet) route(fd int) error {
+	if n.c.Mark != 0 {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_MARK, int(n.c.Mark)); err != nil {
+			return os.NewSyscallError("setsockopt SO_MARK", err)
+		}
+	}
 	if !n.c.DontRoute {
 		return nil
 	}

@@ -43,6 +43,7 @@ func init() {
 			&cli.BoolFlag{Name: "dont-fragment", Aliases: []string{"F"}, Usage: "set Don't Fragment: a narrower link on the way answers !F-MTU"},
 			&cli.StringFlag{Name: "flowlabel", Aliases: []string{"l"}, Usage: "use `FLOW_LABEL` for IPv6 probes"},
 			&cli.StringFlag{Name: "sport", Usage: "send UDP and TCP probes from source port `PORT` (implies -N 1, and MAX waits)"},
+			&cli.StringFlag{Name: "fwmark", Usage: "set firewall mark `MARK` on the probes (SO_MARK)"},
 			&cli.BoolFlag{Name: "r", Usage: "bypass the routing tables: send only to a host on an attached network (SO_DONTROUTE)"},
 			&cli.BoolFlag{Name: "mtu", Usage: "discover the MTU along the path: F=MTU on the hop that needs a smaller one (implies -F and -N 1)"},
 			&cli.BoolFlag{Name: "back", Usage: "print the number of backward hops as '-N' after an address when it differs from the forward one (guessed from the answer's TTL)"},
@@ -225,6 +226,13 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 			return a, fmt.Errorf("bad --sport %q: give a port number, such as 40000", c.String("sport"))
 		}
 		a.cfg.SourcePort = int(v & 0xffff)
+	}
+	if c.IsSet("fwmark") {
+		v, err := parseUnsigned(c.String("fwmark"))
+		if err != nil {
+			return a, fmt.Errorf("bad --fwmark %q: give a mark number, such as 7 or 0x10", c.String("fwmark"))
+		}
+		a.cfg.Mark = v
 	}
 	if c.IsSet("flowlabel") {
 		v, err := parseUnsigned(c.String("flowlabel"))

@@ -32,7 +32,8 @@ func peerTracerouteRun(t *testing.T, ns nsexec.Target, args ...string) result {
 // initial TTL of 60 and hop limit of 100, and h2 answers with 100 and
 // 100, so the backward hop counts --back guesses differ from the forward
 // ones at hops 2 and 5; r2 drops what it would forward with one flow
-// label, r1 what it would forward from one source port.
+// label, r1 what it would forward from one source port or in class CS1,
+// which h1 gives what it sends with firewall mark 7.
 func optionsLab(t *testing.T) *netnstest.Chain {
 	t.Helper()
 	c := traceLab(t)
@@ -52,6 +53,10 @@ func optionsLab(t *testing.T) *netnstest.Chain {
 	// port 40001 (--sport).
 	nft(t, c.Nodes[2], "table inet fl {\n chain f { type filter hook forward priority 0; ip6 flowlabel 12345 drop; }\n}\n")
 	nft(t, c.Nodes[1], "table inet sp {\n chain f { type filter hook forward priority 0; udp sport 40001 drop; tcp sport 40001 drop; }\n}\n")
+	// h1 gives what it sends with mark 7 the class CS1, which r1 does not
+	// forward (--fwmark).
+	nft(t, c.H1(), "table inet mk {\n chain o { type filter hook output priority 0; meta mark 7 ip dscp set cs1; meta mark 7 ip6 dscp set cs1; }\n}\n")
+	nft(t, c.Nodes[1], "table inet ds {\n chain f { type filter hook forward priority 0; ip dscp cs1 drop; ip6 dscp cs1 drop; }\n}\n")
 	return c
 }
 
@@ -111,6 +116,11 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 		{[]string{"--sport=40001", "-q", "1", "-m", "3", "-I", d4}, "\n 3  10.0.3.2  T ms\n"},
 		{[]string{"--sport=40000", "-U", d4}, "\n 5  10.0.5.2  T ms  T ms  T ms\n"},
 		{[]string{"--sport=40000", "-T", d6}, "\n 5  fd00:5::2  T ms  T ms  T ms\n"},
+		{[]string{"--fwmark=7", "-m", "2", "-w", "0.5", d4}, "\n 1  10.0.1.2  T ms  T ms  T ms\n 2  * * *\n"},
+		{[]string{"--fwmark=0x7", "-m", "2", "-w", "0.5", "-T", d6}, "\n 2  * * *\n"},
+		{[]string{"--fwmark=7", "-m", "2", "-w", "0.5", "-I", d4}, "\n 2  * * *\n"},
+		{[]string{"--fwmark=7", "-m", "2", "-w", "0.5", "-U", d6}, "\n 2  * * *\n"},
+		{[]string{"--fwmark=8", "-m", "2", d4}, "\n 2  10.0.2.2  T ms"},
 	}
 	for _, tc := range cases {
 		args := tc.args
