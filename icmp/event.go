@@ -6,7 +6,7 @@ import (
 )
 
 // Event is one thing that happened during a run: *Sent, *Reply, *ICMPError,
-// *LocalError, *Outstanding or *Status. Events are handed to the callback on Run's
+// *Redirect, *LocalError, *Outstanding or *Status. Events are handed to the callback on Run's
 // goroutine and must not be kept after it returns (they are reused).
 type Event interface{ event() }
 
@@ -76,6 +76,18 @@ func (e *ICMPError) Text() string {
 	return icmp4Text(e.Type, e.Code, e.Info)
 }
 
+// Redirect is an IPv4 redirect (or source quench) about one of our
+// requests: the router From says requests to Dest should go through
+// Gateway. It is neither a reply nor an error and counts in no statistic.
+type Redirect struct {
+	Seq  uint16
+	From netip.Addr
+	// Type is 5 (redirect) or 4 (source quench, which has no Gateway).
+	Type, Code uint8
+	Gateway    netip.Addr
+	At         time.Time
+}
+
 // LocalError is a send that failed in this host (EMSGSIZE, ENETUNREACH,
 // ...); the request still counts as transmitted, as in iputils. Errors
 // read from the error queue (Queue) count in Stats.Errors, sendto
@@ -110,3 +122,4 @@ func (*Reply) event()       {}
 func (*ICMPError) event()   {}
 func (*LocalError) event()  {}
 func (*Outstanding) event() {}
+func (*Redirect) event()    {}

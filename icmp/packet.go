@@ -12,6 +12,9 @@ const (
 	echoReply4   = 0
 	echoRequest6 = 128
 	echoReply6   = 129
+	// Not errors, and not in the error queue: a raw socket reads them.
+	sourceQuench4 = 4
+	redirect4     = 5
 )
 
 // timevalLen is the size of the struct timeval iputils puts at the start of
@@ -135,6 +138,40 @@ func parseEcho(b []byte, v6, withIP bool) (echo, bool) {
 	e.badSum = !v6 && checksum(b) != 0
 	e.data = b[8:]
 	return e, true
+}
+
+// notice is a redirect or source quench about one of our requests, as a
+// raw IPv4 socket reads it (IP header first).
+type notice struct {
+	typ, code uint8
+	gateway   netip.Addr
+	// id, seq and dst are the quoted request's.
+	id, seq uint16
+	dst     netip.Addr
+}
+
+// parseNotice reads a redirect or source quench quoting an echo request;
+// false for anything else.
+func parseNotice(b []byte) (notice, bool) {
+	var n notice
+	if len(b) < 20 || b[0]>>4 != 4 || len(b) < int(b[0]&0x0f)*4 {
+		return n, false
+	}
+	b = b[int(b[0]&0x0f)*4:]
+	if len(b) < 8+20+8 || b[0] != redirect4 && b[0] != sourceQuench4 {
+		return n, false
+	}
+	n.typ, n.code = b[0], b[1]
+	n.gateway = netip.AddrFrom4([4]byte(b[4:8]))
+	ip := b[8:]
+	hlen := int(ip[0]&0x0f) * 4
+	if ip[0]>>4 != 4 || hlen < 20 || len(ip) < hlen+8 || ip[hlen] != echoRequest4 {
+		return n, false
+	}
+	n.dst = netip.AddrFrom4([4]byte(ip[16:20]))
+	n.id = binary.BigEndian.Uint16(ip[hlen+4:])
+	n.seq = binary.BigEndian.Uint16(ip[hlen+6:])
+	return n, true
 }
 
 // Socket error queue origins (linux/errqueue.h).

@@ -104,12 +104,13 @@ type run struct {
 	// of buffers (iputils' rtt_addend), in microseconds.
 	addend int64
 	// events are reused to keep the per-packet path free of allocations.
-	evSent   Sent
-	evReply  Reply
-	evErr    ICMPError
-	evLocal  LocalError
-	evOut    Outstanding
-	evStatus Status
+	evSent     Sent
+	evReply    Reply
+	evErr      ICMPError
+	evLocal    LocalError
+	evOut      Outstanding
+	evRedirect Redirect
+	evStatus   Status
 }
 
 // Run pings until Count replies (or errors) came back, Deadline passed or
@@ -320,6 +321,10 @@ func (r *run) drainFrom(block bool) error {
 func (r *run) handle(b, oob []byte, from netip.Addr) {
 	s := r.p.sock
 	e, ok := parseEcho(b, s.v6, !s.v6 && !s.datagram)
+	if !ok && !s.v6 && !s.datagram {
+		r.handleNotice(b, from)
+		return
+	}
 	if !ok || (!s.datagram && e.id != s.id) {
 		return
 	}
@@ -372,6 +377,20 @@ func (r *run) handle(b, oob []byte, from netip.Addr) {
 		r.stats.Received++
 	}
 	r.emit(rep)
+}
+
+// handleNotice reports a redirect or source quench about one of our
+// requests, as iputils prints them.
+func (r *run) handleNotice(b []byte, from netip.Addr) {
+	n, ok := parseNotice(b)
+	if !ok || n.id != r.p.sock.id || n.dst != r.p.cfg.Dest {
+		return
+	}
+	r.evRedirect = Redirect{Seq: n.seq, From: from, Type: n.typ, Code: n.code, At: time.Now()}
+	if n.typ == redirect4 {
+		r.evRedirect.Gateway = n.gateway
+	}
+	r.emit(&r.evRedirect)
 }
 
 // drainErrors reads the socket error queue and says how many errors it

@@ -424,7 +424,7 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 			if err := set("IP_RECVTTL", unix.IPPROTO_IP, unix.IP_RECVTTL, 1); err != nil {
 				return err
 			}
-		} else if err := set("ICMP_FILTER", unix.SOL_RAW, unix.ICMP_FILTER, ^(1 << echoReply4)); err != nil {
+		} else if err := set("ICMP_FILTER", unix.SOL_RAW, unix.ICMP_FILTER, ^(1<<echoReply4 | 1<<sourceQuench4 | 1<<redirect4)); err != nil {
 			return err
 		}
 		if ttl, ok := cfg.ttl(); ok {
@@ -479,23 +479,12 @@ func (s *socket) setup(cfg *Config, srcGiven netip.Addr) error {
 	return attachFilter(fd, s.v6, s.id)
 }
 
-// attachFilter keeps only echo replies that carry our identifier: every raw
-// ICMP socket in a namespace receives every ICMP packet, and without the
-// filter a busy neighbour (another ping, a traceroute) would wake us for
-// nothing. IPv4 raw sockets see the IP header first; its length is in the
-// low nibble of byte 0.
+// attachFilter keeps only echo replies that carry our identifier, and on
+// IPv4 redirects and source quenches about our requests: every raw ICMP
+// socket in a namespace receives every ICMP packet, and without the filter
+// a busy neighbour (another ping, a traceroute) would wake us for nothing.
 func attachFilter(fd int, v6 bool, id uint16) error {
-	var prog []bpf.Instruction
-	if v6 {
-		prog = append(prog, bpf.LoadAbsolute{Off: 4, Size: 2})
-	} else {
-		prog = append(prog, bpf.LoadMemShift{Off: 0}, bpf.LoadIndirect{Off: 4, Size: 2})
-	}
-	prog = append(prog,
-		bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(id), SkipFalse: 1},
-		bpf.RetConstant{Val: 0xffffffff},
-		bpf.RetConstant{Val: 0},
-	)
+	prog := filterProgram(v6, id)
 	raw, err := bpf.Assemble(prog)
 	if err != nil {
 		return fmt.Errorf("assemble socket filter: %w", err)
@@ -509,4 +498,37 @@ func attachFilter(fd int, v6 bool, id uint16) error {
 		return fmt.Errorf("attach socket filter: %w", err)
 	}
 	return nil
+}
+
+// filterProgram is attachFilter's classic BPF. IPv4 raw sockets see the IP
+// header first, its length in the low nibble of byte 0; a redirect quotes
+// our request's IP header and its first 8 bytes after its own 8.
+func filterProgram(v6 bool, id uint16) []bpf.Instruction {
+	accept, drop := bpf.RetConstant{Val: 0xffffffff}, bpf.RetConstant{Val: 0}
+	if v6 {
+		return []bpf.Instruction{
+			bpf.LoadAbsolute{Off: 4, Size: 2},
+			bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(id), SkipFalse: 1},
+			accept, drop,
+		}
+	}
+	return []bpf.Instruction{
+		bpf.LoadMemShift{Off: 0},          // 0: X = our IP header's length
+		bpf.LoadIndirect{Off: 0, Size: 1}, // 1: ICMP type
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: echoReply4, SkipFalse: 2},
+		bpf.LoadIndirect{Off: 4, Size: 2}, // 3: echo identifier
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(id), SkipTrue: 11, SkipFalse: 12},
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: redirect4, SkipTrue: 1},
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: sourceQuench4, SkipFalse: 10},
+		bpf.LoadIndirect{Off: 8, Size: 1}, // 7: the quoted IP header's first byte
+		bpf.ALUOpConstant{Op: bpf.ALUOpAnd, Val: 0x0f},
+		bpf.ALUOpConstant{Op: bpf.ALUOpShiftLeft, Val: 2},
+		bpf.ALUOpX{Op: bpf.ALUOpAdd},
+		bpf.TAX{},                         // 11: X = both headers' lengths
+		bpf.LoadIndirect{Off: 8, Size: 1}, // 12: quoted ICMP type
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: echoRequest4, SkipFalse: 3},
+		bpf.LoadIndirect{Off: 8 + 4, Size: 2}, // 14: quoted identifier
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: uint32(id), SkipFalse: 1},
+		accept, drop,
+	}
 }

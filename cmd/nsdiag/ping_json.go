@@ -117,6 +117,14 @@ func (j *pingJSON) event(ev icmp.Event) {
 			Info uint32 `json:"info,omitempty"`
 		}{e.Type, e.Code, e.Info}
 		j.enc.Encode(r)
+	case *icmp.Redirect:
+		r := jsonError{Type: "redirect", Time: unixSeconds(e.At), Seq: e.Seq, From: e.From.String(), Text: redirectText(e, e.Gateway.String())}
+		r.ICMP = &struct {
+			Type uint8  `json:"type"`
+			Code uint8  `json:"code"`
+			Info uint32 `json:"info,omitempty"`
+		}{Type: e.Type, Code: e.Code}
+		j.enc.Encode(r)
 	case *icmp.LocalError:
 		j.enc.Encode(jsonError{Type: "local_error", Time: unixSeconds(e.At), Seq: e.Seq, Text: localErrorText(e, j.p.Dest().Is6())})
 	case *icmp.Status:

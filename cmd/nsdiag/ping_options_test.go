@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/nsdiag/nsdiag/internal/netnstest"
@@ -274,5 +275,66 @@ func TestIntegrationPingPathMTU(t *testing.T) {
 			t.Errorf("%s: ping %s:\nnsdiag (exit %d):\n%s\niputils (exit %d):\n%s\nnsdiag stderr: %s\niputils stderr: %s",
 				c.name, strings.Join(c.args(ours), " "), r.code, r.stdout, p.code, p.out, r.stderr, p.errOut)
 		}
+	}
+}
+
+// redirectLab is three hosts on one bridge: a, whose route to 10.9.0.0/24
+// goes through the router r (10.0.0.254), which sends it on to g
+// (10.0.0.3, holding 10.9.0.1) on the same link, so r answers a's first
+// requests with an ICMP redirect to g. It returns a's namespace.
+func redirectLab(t *testing.T) string {
+	t.Helper()
+	br := netnstest.NewNS(t, "br")
+	bridge := netnstest.IfName("br")
+	run := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %v: %v %s", args, err, out)
+		}
+	}
+	run("-n", br.Name, "link", "add", bridge, "type", "bridge")
+	run("-n", br.Name, "link", "set", bridge, "up")
+	hosts := map[string]string{"a": "10.0.0.1/24", "r": "10.0.0.254/24", "g": "10.0.0.3/24"}
+	ns := map[string]string{}
+	for _, h := range []string{"a", "r", "g"} {
+		n := netnstest.NewNS(t, h)
+		dev, port := netnstest.Veth(t, n, br)
+		run("-n", br.Name, "link", "set", port, "master", bridge)
+		netnstest.Addr(t, n, dev, hosts[h])
+		ns[h] = n.Name
+		switch h {
+		case "r":
+			netnstest.Forward(t, n)
+			netnstest.Route(t, n, "10.9.0.0/24 via 10.0.0.3")
+		case "g":
+			netnstest.Addr(t, n, "lo", "10.9.0.1/32")
+		case "a":
+			netnstest.Route(t, n, "10.9.0.0/24 via 10.0.0.254")
+		}
+	}
+	return ns["a"]
+}
+
+// ICMP redirects about our requests are printed as iputils prints them.
+// A host learns the new gateway from them, so each tool gets a lab of its
+// own.
+func TestIntegrationPingRedirect(t *testing.T) {
+	netnstest.RequireRoot(t)
+	t.Parallel()
+	peerNS, ourNS := redirectLab(t), redirectLab(t)
+	args := []string{"-c", "3", "-i", "0.2", "10.9.0.1"}
+	var peer pingRun
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); peer = iputilsPing(peerNS, args) }()
+	r := nsdiag(t, append([]string{"ping", "-n", ourNS}, args...)...)
+	wg.Wait()
+	got, want := normalizePing(t, "nsdiag", r.out()), normalizePing(t, "iputils", peer.out)
+	if !strings.Contains(peer.out, "Redirect Host(New nexthop: 10.0.0.3)") {
+		t.Fatalf("the lab sent iputils no redirect:\n%s", peer.out)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || r.code != peer.code || !sameStderr(r.stderr, peer.errOut) {
+		t.Errorf("ping %s:\nnsdiag (exit %d):\n%s\niputils (exit %d):\n%s\nnsdiag stderr: %s\niputils stderr: %s",
+			strings.Join(args, " "), r.code, r.stdout, peer.code, peer.out, r.stderr, peer.errOut)
 	}
 }

@@ -115,6 +115,13 @@ func (t *pingText) event(ev icmp.Event) {
 		t.stamp(e.At)
 		t.buf = fmt.Appendf(t.buf, "From %s icmp_seq=%d %s\n", t.addr(e.From), e.Seq, e.Text())
 		t.flush()
+	case *icmp.Redirect:
+		if t.o.quiet || t.o.flood {
+			return
+		}
+		t.stamp(e.At)
+		t.buf = fmt.Appendf(t.buf, "From %s: icmp_seq=%d %s\n", t.addr(e.From), e.Seq, redirectText(e, t.addr(e.Gateway)))
+		t.flush()
 	case *icmp.LocalError:
 		// iputils 20221126 reports a failed sendto only through the
 		// error queue: when nothing was queued (an nftables drop, -r
@@ -306,4 +313,26 @@ func pingSummary(host string, s icmp.Stats, flood bool) string {
 // given (IPv4).
 func (t *pingText) manyAnswer() bool {
 	return t.p.Dest().IsMulticast() || t.o.cfg.Broadcast && t.p.Dest().Is4()
+}
+
+// redirectText is iputils' pr_icmph for a redirect or source quench, with
+// the new gateway as given.
+func redirectText(e *icmp.Redirect, gateway string) string {
+	if e.Type != 5 {
+		return "Source Quench"
+	}
+	var what string
+	switch e.Code {
+	case 0:
+		what = "Redirect Network"
+	case 1:
+		what = "Redirect Host"
+	case 2:
+		what = "Redirect Type of Service and Network"
+	case 3:
+		what = "Redirect Type of Service and Host"
+	default:
+		what = fmt.Sprintf("Redirect, Bad Code: %d", e.Code)
+	}
+	return what + "(New nexthop: " + gateway + ")"
 }
