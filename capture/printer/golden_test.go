@@ -20,8 +20,8 @@ const corpusDir = "../../testdata/printer"
 var (
 	variants = []string{"", "-e", "-v", "-q", "-e -q"}
 	extra    = map[string][]string{
-		"ipv4":            {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v", "-vv", "-A", "-AA"},
-		"ipv6":            {"-x", "-e -v", "-vv"},
+		"ipv4":            {"-t", "-tt", "-ttt", "-tttt", "-ttttt", "-x", "-X", "-e -v", "-vv", "-A", "-AA", "-K -v", "-K -vv"},
+		"ipv6":            {"-x", "-e -v", "-vv", "-K -vv"},
 		"arp":             {"-xx", "-XX"},
 		"dns":             {"-X", "-vv", "-vvv", "-A"},
 		"apps":            {"-vv", "-e -v", "-A", "-AA"},
@@ -35,7 +35,7 @@ var (
 		"stp":             {"-e -v", "-x"},
 		"udpapps":         {"-vv"},
 		"other":           {"-A"},
-		"tcpseq":          {"-S", "-S -v", "-vv", "-S -e"},
+		"tcpseq":          {"-S", "-S -v", "-vv", "-S -e", "-K -v"},
 		"trunc":           {"-#", "-# -v"},
 		"pim":             {"-vv", "-e -vvv"},
 		"dhcp":            {"-vv", "-vvv"},
@@ -100,6 +100,8 @@ func optionsFor(t testing.TB, flags string) Options {
 			o.Hex = HexASCIIPayload
 		case "-XX":
 			o.Hex = HexASCIIFrame
+		case "-K":
+			o.NoChecksums = true
 		case "--nano":
 			o.Nanoseconds = true
 		case "-#":

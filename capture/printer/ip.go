@@ -169,7 +169,7 @@ func (p *Printer) ipv4Verbose(b []byte, hlen, tot int, off uint16, nh byte) bool
 		}
 		p.c(')')
 	}
-	if len(b) >= hlen {
+	if len(b) >= hlen && !p.opts.NoChecksums {
 		if sum := ^checksum(0, b[:hlen]) & 0xffff; sum != 0 {
 			field := uint32(be16(b[10:12]))
 			hdr := checksum(0, b[:10]) + checksum(0, b[12:hlen])

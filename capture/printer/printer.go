@@ -56,6 +56,9 @@ type Options struct {
 	// Nanoseconds prints timestamps with nine fractional digits, not
 	// six: tcpdump's --time-stamp-precision=nano.
 	Nanoseconds bool
+	// NoChecksums skips the IPv4 header, TCP and UDP checksum checks
+	// (and what -v prints of them): tcpdump's -K.
+	NoChecksums bool
 	// Number starts each line with the packet's number, counted from 1
 	// by this Printer: tcpdump's -# (--number).
 	Number bool

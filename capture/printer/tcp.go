@@ -170,7 +170,7 @@ func (p *Printer) tcp(b []byte, length int, fragmented bool) {
 		p.c(']')
 		return
 	}
-	if p.opts.Verbose > 0 && !fragmented && len(b) >= length {
+	if p.opts.Verbose > 0 && !p.opts.NoChecksums && !fragmented && len(b) >= length {
 		p.tcpChecksum(b[:length])
 	}
 	length -= hlen

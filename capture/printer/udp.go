@@ -68,7 +68,7 @@ func (p *Printer) udp(b []byte, length int, fragmented bool) {
 	// mandatory) but only from -vv over IPv4.
 	field := be16(b[6:8])
 	switch {
-	case p.opts.Verbose == 0 || fragmented:
+	case p.opts.Verbose == 0 || p.opts.NoChecksums || fragmented:
 	case p.ipc.v == 4 && p.opts.Verbose > 1 && field == 0:
 		p.s("[no cksum] ")
 	case (p.ipc.v == 6 || p.opts.Verbose > 1) && len(b) >= length+8:

@@ -43,6 +43,9 @@ func init() {
 			&cli.BoolFlag{Name: "A", Usage: "print each packet after its link header as ASCII text (-AA: with it)"},
 			&cli.BoolFlag{Name: "S", Aliases: []string{"absolute-tcp-sequence-numbers"}, Usage: "print absolute TCP sequence numbers, not relative ones"},
 			&cli.BoolFlag{Name: "number", Aliases: []string{"#"}, Usage: "start each line with the packet's number"},
+			&cli.BoolFlag{Name: "dont-verify-checksums", Aliases: []string{"K"}, Usage: "do not verify IP, TCP or UDP checksums"},
+			// Names are never printed, so there is no domain to leave out.
+			&cli.BoolFlag{Name: "N", Usage: "print host names without their domain (no effect: addresses are never resolved)"},
 			&cli.StringFlag{Name: "time-stamp-precision", Usage: "print and write timestamps in `PRECISION`: micro (default) or nano"},
 			&cli.BoolFlag{Name: "nano", Usage: "--time-stamp-precision=nano"},
 			&cli.BoolFlag{Name: "micro", Usage: "--time-stamp-precision=micro"},
@@ -163,7 +166,7 @@ func filterFileExpr(text string) string {
 // printOptions maps tcpdump's output flags to the printer's options.
 func printOptions(c *cli.Context, nano bool) printer.Options {
 	o := printer.Options{LinkHeader: c.Bool("e"), Verbose: c.Count("v"), Quiet: c.Bool("q"), AbsoluteSeq: c.Bool("S"),
-		Number: c.Bool("number"), Nanoseconds: nano}
+		Number: c.Bool("number"), Nanoseconds: nano, NoChecksums: c.Bool("dont-verify-checksums")}
 	o.Timestamp = [...]printer.TimestampFormat{printer.TimestampDefault, printer.TimestampNone, printer.TimestampEpoch,
 		printer.TimestampDelta, printer.TimestampDate, printer.TimestampSinceFirst}[min(c.Count("t"), 5)]
 	switch {

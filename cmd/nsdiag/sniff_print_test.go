@@ -61,6 +61,10 @@ func TestSniffPrintFlagsBesideTcpdump(t *testing.T) {
 		{"-r", corpus("nano"), "--micro", "-tttt"},
 		{"-r", corpus("ipv4"), "--nano", "-ttt"},
 		{"-r", corpus("nano"), "-tt"},
+		{"-r", corpus("ipv4"), "-K", "-vv"},
+		{"-r", corpus("tcpseq"), "--dont-verify-checksums", "-v"},
+		{"-r", corpus("ipv6"), "-vvKN"},
+		{"-r", corpus("ipv4"), "-N", "-v"},
 	} {
 		t.Run(strings.Join(args[2:], " ")+" "+filepath.Base(args[1]), func(t *testing.T) {
 			ours, theirs := runBoth(t, args...)
