@@ -290,15 +290,16 @@ func parseUnsigned(s string) (uint32, error) {
 	return uint32(v), nil
 }
 
-// parseWait reads traceroute's -w MAX[,HERE[,NEAR]]; fields left out keep
-// their defaults, and 0 turns HERE or NEAR off.
+// parseWait reads traceroute's -w MAX[,HERE[,NEAR]] (or with "/"): as
+// traceroute's, a factor left out is 0, which turns its rule off, so -w 2
+// alone waits 2 seconds for every probe.
 func parseWait(s string) (trace.Wait, error) {
 	bad := fmt.Errorf("bad -w %q: want MAX[,HERE[,NEAR]] with non-negative numbers, such as 5.0,3,10", s)
-	parts := strings.Split(s, ",")
+	parts := strings.Split(strings.ReplaceAll(s, "/", ","), ",")
 	if len(parts) > 3 {
 		return trace.Wait{}, bad
 	}
-	vals := []float64{5, 3, 10}
+	vals := []float64{0, 0, 0}
 	for i, p := range parts {
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || v < 0 || v > 86400 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os/exec"
 	"slices"
 	"strings"
@@ -133,6 +134,30 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 		if gotOut != wantOut || got.code != want.code || !strings.Contains(gotOut, tc.want) ||
 			(want.code != 0) != (got.stderr != "") {
 			t.Errorf("nsdiag trace %v: exit %d\n%s%s\ntraceroute -n %v: exit %d\n%s%s", args, got.code, gotOut, got.stderr, args, want.code, wantOut, want.stderr)
+		}
+	}
+}
+
+func TestParseWait(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"5.0,3,10", "{5s 3 10}", true},
+		// A factor left out is off (-1), as traceroute reads it.
+		{"2", "{2s -1 -1}", true},
+		{"2,5", "{2s 5 -1}", true},
+		{"1/2/3", "{1s 2 3}", true},
+		{"0", "{1ns -1 -1}", true},
+		{"5,,10", "", false},
+		{"", "", false},
+		{"1,2,3,4", "", false},
+		{"-1", "", false},
+	} {
+		w, err := parseWait(tc.in)
+		if (err == nil) != tc.ok || (tc.ok && fmt.Sprint(w) != tc.want) {
+			t.Errorf("parseWait(%q) = %v, %v; want %s (ok %v)", tc.in, w, err, tc.want, tc.ok)
 		}
 	}
 }
