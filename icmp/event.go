@@ -85,7 +85,10 @@ type Redirect struct {
 	// Type is 5 (redirect) or 4 (source quench, which has no Gateway).
 	Type, Code uint8
 	Gateway    netip.Addr
-	At         time.Time
+	// Quoted is the IP header of our request as the router quoted it,
+	// valid only during the callback (ping -v dumps it).
+	Quoted []byte
+	At     time.Time
 }
 
 // LocalError is a send that failed in this host (EMSGSIZE, ENETUNREACH,

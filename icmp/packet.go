@@ -145,9 +145,10 @@ func parseEcho(b []byte, v6, withIP bool) (echo, bool) {
 type notice struct {
 	typ, code uint8
 	gateway   netip.Addr
-	// id, seq and dst are the quoted request's.
+	// id, seq and dst are the quoted request's; quoted is its IP header.
 	id, seq uint16
 	dst     netip.Addr
+	quoted  []byte
 }
 
 // parseNotice reads a redirect or source quench quoting an echo request;
@@ -169,6 +170,7 @@ func parseNotice(b []byte) (notice, bool) {
 		return n, false
 	}
 	n.dst = netip.AddrFrom4([4]byte(ip[16:20]))
+	n.quoted = ip[:hlen]
 	n.id = binary.BigEndian.Uint16(ip[hlen+4:])
 	n.seq = binary.BigEndian.Uint16(ip[hlen+6:])
 	return n, true

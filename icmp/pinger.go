@@ -386,7 +386,7 @@ func (r *run) handleNotice(b []byte, from netip.Addr) {
 	if !ok || n.id != r.p.sock.id || n.dst != r.p.cfg.Dest {
 		return
 	}
-	r.evRedirect = Redirect{Seq: n.seq, From: from, Type: n.typ, Code: n.code, At: time.Now()}
+	r.evRedirect = Redirect{Seq: n.seq, From: from, Type: n.typ, Code: n.code, Quoted: n.quoted, At: time.Now()}
 	if n.typ == redirect4 {
 		r.evRedirect.Gateway = n.gateway
 	}

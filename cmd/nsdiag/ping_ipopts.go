@@ -107,3 +107,20 @@ func (t *pingText) appendTimestamps(b, opt []byte) []byte {
 	}
 	return b
 }
+
+// appendIPHeader is iputils' pr_iph, the dump ping -v prints of the
+// request a redirect quotes. The 16-bit fields are printed as the host
+// reads them unconverted, as iputils does (byte-swapped on little-endian
+// machines).
+func (t *pingText) appendIPHeader(b, h []byte) []byte {
+	if len(h) < 20 {
+		return b
+	}
+	raw := func(i int) uint16 { return binary.NativeEndian.Uint16(h[i:]) }
+	b = append(b, "Vr HL TOS  Len   ID Flg  off TTL Pro  cks      Src      Dst Data\n"...)
+	b = fmt.Appendf(b, " %1x  %1x  %02x %04x %04x", h[0]>>4, h[0]&0x0f, h[1], raw(2), raw(4))
+	b = fmt.Appendf(b, "   %1x %04x", (raw(6)&0xe000)>>13, raw(6)&0x1fff)
+	b = fmt.Appendf(b, "  %02x  %02x %04x", h[8], h[9], raw(10))
+	b = fmt.Appendf(b, " %s  %s \n", netip.AddrFrom4([4]byte(h[12:16])), netip.AddrFrom4([4]byte(h[16:20])))
+	return t.appendOptions(b, h[20:])
+}

@@ -321,8 +321,20 @@ func redirectLab(t *testing.T) string {
 func TestIntegrationPingRedirect(t *testing.T) {
 	netnstest.RequireRoot(t)
 	t.Parallel()
+	for _, args := range [][]string{
+		{"-c", "3", "-i", "0.2", "10.9.0.1"},
+		// -v dumps the quoted IP header.
+		{"-v", "-4", "-c", "2", "-i", "0.2", "10.9.0.1"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			compareRedirect(t, args)
+		})
+	}
+}
+
+func compareRedirect(t *testing.T, args []string) {
 	peerNS, ourNS := redirectLab(t), redirectLab(t)
-	args := []string{"-c", "3", "-i", "0.2", "10.9.0.1"}
 	var peer pingRun
 	var wg sync.WaitGroup
 	wg.Add(1)

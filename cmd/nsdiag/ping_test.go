@@ -120,6 +120,8 @@ var pingLineKinds = []struct {
 	{"timestamps", regexp.MustCompile(`^(TS: )?\t([0-9.]+\t)?\d+( absolute)?( not-standard)?$`)},
 	{"unrecorded", regexp.MustCompile(`^Unrecorded hops: \d+$`)},
 	{"route", regexp.MustCompile(`^(RR: )?\t[0-9.]+( \(\S+\))?$`)},
+	{"iphead", regexp.MustCompile(`^Vr HL TOS  Len   ID Flg  off TTL Pro  cks      Src      Dst Data$`)},
+	{"ipdump", regexp.MustCompile(`^ [0-9a-f]  [0-9a-f]  [0-9a-f]{2} [0-9a-f]{4} [0-9a-f]{4}   [0-7] [0-9a-f]{4}  [0-9a-f]{2}  [0-9a-f]{2} [0-9a-f]{4} [0-9.]+  [0-9.]+ $`)},
 	{"error", regexp.MustCompile(`^(\[\d+\.\d{6}\] )?From \S+ icmp_seq=\d+ [A-Z].*$`)},
 	{"pattern", regexp.MustCompile(`^PATTERN: 0x[0-9a-f]*$`)},
 	{"lookup", regexp.MustCompile(`^ai->ai_family: AF_INET6?, ai->ai_canonname: '.*'$`)},
@@ -140,6 +142,8 @@ var pingVolatile = []struct {
 }{
 	{regexp.MustCompile(`time=[0-9.]+ ms`), "time=T ms"},
 	{regexp.MustCompile(`ident=\d+`), "ident=I"},
+	// An IP header dump's identification and checksum differ per packet.
+	{regexp.MustCompile(`^( [0-9a-f]  [0-9a-f]  [0-9a-f]{2} [0-9a-f]{4}) [0-9a-f]{4}(   [0-7] [0-9a-f]{4}  [0-9a-f]{2}  [0-9a-f]{2}) [0-9a-f]{4} `), "$1 ID$2 CK "},
 	{regexp.MustCompile(`\t\d+( absolute)?( not-standard)?$`), "\tT$1$2"},
 	{regexp.MustCompile(`time \d+ms`), "time Tms"},
 	{regexp.MustCompile(`= [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms`), "= R ms"},

@@ -121,6 +121,9 @@ func (t *pingText) event(ev icmp.Event) {
 		}
 		t.stamp(e.At)
 		t.buf = fmt.Appendf(t.buf, "From %s: icmp_seq=%d %s\n", t.addr(e.From), e.Seq, redirectText(e, t.addr(e.Gateway)))
+		if t.o.verbose {
+			t.buf = t.appendIPHeader(t.buf, e.Quoted)
+		}
 		t.flush()
 	case *icmp.LocalError:
 		// iputils 20221126 reports a failed sendto only through the
