@@ -44,6 +44,7 @@ func init() {
 			&cli.StringFlag{Name: "flowlabel", Aliases: []string{"l"}, Usage: "use `FLOW_LABEL` for IPv6 probes"},
 			&cli.StringFlag{Name: "sport", Usage: "send UDP and TCP probes from source port `PORT` (implies -N 1, and MAX waits)"},
 			&cli.StringFlag{Name: "fwmark", Usage: "set firewall mark `MARK` on the probes (SO_MARK)"},
+			&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
 			&cli.BoolFlag{Name: "r", Usage: "bypass the routing tables: send only to a host on an attached network (SO_DONTROUTE)"},
 			&cli.BoolFlag{Name: "mtu", Usage: "discover the MTU along the path: F=MTU on the hop that needs a smaller one (implies -F and -N 1)"},
 			&cli.BoolFlag{Name: "back", Usage: "print the number of backward hops as '-N' after an address when it differs from the forward one (guessed from the answer's TTL)"},
@@ -72,6 +73,11 @@ type traceArgs struct {
 }
 
 func runTrace(c *cli.Context) error {
+	if c.Bool("version") {
+		// traceroute -V: the version and nothing else, exit 0.
+		fmt.Fprint(c.App.Writer, traceVersion())
+		return nil
+	}
 	a, err := parseTraceArgs(c)
 	if err != nil {
 		return exitWith(2, err)
@@ -130,6 +136,11 @@ func runTrace(c *cli.Context) error {
 	_, err = tr.Run(ctx, p.probe)
 	p.end()
 	return traceEnded(err)
+}
+
+// traceVersion is what -V prints, in traceroute's words.
+func traceVersion() string {
+	return "Modern traceroute for Linux from nsdiag, version " + version + "\n"
 }
 
 // traceOpenError sorts the errors of opening a trace: a bad namespace or

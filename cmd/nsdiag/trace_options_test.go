@@ -161,3 +161,12 @@ func TestParseWait(t *testing.T) {
 		}
 	}
 }
+
+func TestTraceVersion(t *testing.T) {
+	for _, flag := range []string{"-V", "--version"} {
+		r := nsdiag(t, "trace", flag)
+		if r.code != 0 || r.stdout != "Modern traceroute for Linux from nsdiag, version "+version+"\n" || r.stderr != "" {
+			t.Errorf("nsdiag trace %s: exit %d, stdout %q, stderr %q", flag, r.code, r.stdout, r.stderr)
+		}
+	}
+}
