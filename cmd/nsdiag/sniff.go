@@ -43,6 +43,7 @@ func init() {
 			&cli.BoolFlag{Name: "A", Usage: "print each packet after its link header as ASCII text (-AA: with it)"},
 			&cli.BoolFlag{Name: "S", Aliases: []string{"absolute-tcp-sequence-numbers"}, Usage: "print absolute TCP sequence numbers, not relative ones"},
 			&cli.BoolFlag{Name: "number", Aliases: []string{"#"}, Usage: "start each line with the packet's number"},
+			&cli.BoolFlag{Name: "list-interfaces", Aliases: []string{"D"}, Usage: "list the interfaces of the namespace that can be captured on, as tcpdump -D, and exit"},
 			&cli.BoolFlag{Name: "dont-verify-checksums", Aliases: []string{"K"}, Usage: "do not verify IP, TCP or UDP checksums"},
 			// Names are never printed, so there is no domain to leave out.
 			&cli.BoolFlag{Name: "N", Usage: "print host names without their domain (no effect: addresses are never resolved)"},
@@ -241,6 +242,15 @@ func runSniff(c *cli.Context) error {
 		return exitWith(1, err) // as tcpdump for a bad count, snaplen or direction
 	}
 	switch {
+	case c.Bool("list-interfaces"):
+		if a.read != "" {
+			// tcpdump lists the host's interfaces with -r; these are
+			// the namespace's own.
+			if a.targets, err = sniffTargets(c); err != nil {
+				return exitWith(1, err)
+			}
+		}
+		return sniffListInterfaces(c, a)
 	case a.read != "":
 		return sniffFile(c, a)
 	case a.dump > 0 && a.iface == "":
