@@ -44,6 +44,7 @@ func init() {
 			&cli.BoolFlag{Name: "S", Aliases: []string{"absolute-tcp-sequence-numbers"}, Usage: "print absolute TCP sequence numbers, not relative ones"},
 			&cli.BoolFlag{Name: "number", Aliases: []string{"#"}, Usage: "start each line with the packet's number"},
 			&cli.BoolFlag{Name: "list-interfaces", Aliases: []string{"D"}, Usage: "list the interfaces of the namespace that can be captured on, as tcpdump -D, and exit"},
+			&cli.BoolFlag{Name: "list-data-link-types", Aliases: []string{"L"}, Usage: "list the link types -y can give a capture on the interface, as tcpdump -L, and exit"},
 			&cli.BoolFlag{Name: "dont-verify-checksums", Aliases: []string{"K"}, Usage: "do not verify IP, TCP or UDP checksums"},
 			// Names are never printed, so there is no domain to leave out.
 			&cli.BoolFlag{Name: "N", Usage: "print host names without their domain (no effect: addresses are never resolved)"},
@@ -251,6 +252,8 @@ func runSniff(c *cli.Context) error {
 			}
 		}
 		return sniffListInterfaces(c, a)
+	case c.Bool("list-data-link-types") && a.read == "":
+		return sniffListLinkTypes(c, a)
 	case a.read != "":
 		return sniffFile(c, a)
 	case a.dump > 0 && a.iface == "":

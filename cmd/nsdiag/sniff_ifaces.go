@@ -5,7 +5,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/gopacket/gopacket/layers"
 	"github.com/nsdiag/nsdiag/capture"
+	"github.com/nsdiag/nsdiag/nsexec"
 	"github.com/urfave/cli/v2"
 )
 
@@ -26,6 +28,52 @@ func sniffListInterfaces(c *cli.Context, a *sniffArgs) error {
 		writeDevices(c.App.Writer, prefix, devs)
 	}
 	return nil
+}
+
+// sniffListLinkTypes prints tcpdump -L's list for -i's interface (or the
+// default one) in each namespace: the link types a capture on it can be
+// given with -y. It goes to stderr, as tcpdump's does.
+func sniffListLinkTypes(c *cli.Context, a *sniffArgs) error {
+	w := c.App.ErrWriter
+	for _, t := range a.targets {
+		src, err := capture.Open(capture.Config{Netns: t, Interface: a.iface, Snaplen: a.snaplen, BufferSize: a.bufferSize})
+		if err != nil {
+			return sniffOpenError(err, enterNeed(t))
+		}
+		name, lt := src.Interface(), src.LinkType()
+		src.Close()
+		fmt.Fprintf(w, "Data link types for %s (use option -y to set):\n", name)
+		var types []layers.LinkType
+		switch {
+		case name == capture.AnyInterface:
+			types = []layers.LinkType{layers.LinkTypeLinuxSLL, layers.LinkTypeLinuxSLL2}
+		default:
+			types = []layers.LinkType{lt}
+		}
+		for _, lt := range types {
+			n, desc := capture.LinkTypeName(lt)
+			fmt.Fprintf(w, "  %s (%s)\n", n, desc)
+		}
+		if lt == layers.LinkTypeEthernet && !isLoopback(t, name) {
+			// libpcap offers DOCSIS on every Ethernet device but
+			// loopback; tcpdump cannot print it, nor can nsdiag.
+			fmt.Fprintln(w, "  DOCSIS (DOCSIS) (printing not supported)")
+		}
+	}
+	return nil
+}
+
+func isLoopback(t nsexec.Target, name string) bool {
+	devs, err := capture.Devices(t)
+	if err != nil {
+		return false
+	}
+	for _, d := range devs {
+		if d.Name == name {
+			return d.Loopback
+		}
+	}
+	return false
 }
 
 func writeDevices(w io.Writer, prefix string, devs []capture.Device) {

@@ -63,3 +63,46 @@ func TestIntegrationSniffListInterfaces(t *testing.T) {
 		}
 	}
 }
+
+// TestIntegrationSniffListLinkTypes runs -L on an Ethernet device,
+// loopback, a tun device (raw IP) and any, beside tcpdump -L: the same
+// list on stderr and exit 0; a device that is down or missing is exit 1
+// and nothing on stdout, for both.
+func TestIntegrationSniffListLinkTypes(t *testing.T) {
+	requireTcpdump(t)
+	p := netnstest.NewPair(t)
+	bin := sniffBin(t)
+	for _, args := range [][]string{
+		{"link", "set", "lo", "up"},
+		{"tuntap", "add", "mode", "tun", "name", "tun7"},
+		{"link", "set", "tun7", "up"},
+		{"link", "add", "br3", "type", "bridge"},
+	} {
+		if out, err := exec.Command("ip", append([]string{"-n", p.A.Name}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %v: %v: %s", args, err, out)
+		}
+	}
+	run := func(argv ...string) cmdResult {
+		cmd := exec.Command(argv[0], argv[1:]...)
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		if _, ok := err.(*exec.ExitError); err != nil && !ok {
+			t.Fatalf("%v: %v", argv, err)
+		}
+		return cmdResult{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+	}
+	for _, tc := range []struct {
+		iface string
+		fails bool
+	}{{p.DevA, false}, {"lo", false}, {"tun7", false}, {"any", false}, {"br3", true}, {"nosuch0", true}} {
+		ours := run(bin, "sniff", "-n", p.A.Name, "-L", "-i", tc.iface)
+		theirs := run(nsExec(p.A, "tcpdump", "-L", "-i", tc.iface)...)
+		if ours.code != theirs.code || ours.stdout != theirs.stdout || ours.code != map[bool]int{false: 0, true: 1}[tc.fails] {
+			t.Errorf("-L -i %s: nsdiag exit %d, stdout %q; tcpdump exit %d, stdout %q", tc.iface, ours.code, ours.stdout, theirs.code, theirs.stdout)
+		}
+		if !tc.fails && ours.stderr != theirs.stderr {
+			t.Errorf("-L -i %s: nsdiag printed\n%s\ntcpdump printed\n%s", tc.iface, ours.stderr, theirs.stderr)
+		}
+	}
+}
