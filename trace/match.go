@@ -25,6 +25,10 @@ type matcher struct {
 	// dst is the destination traced to; port is Config.Port.
 	dst  netip.Addr
 	port uint16
+	// unspecified: the destination was given as 0.0.0.0 or ::, which
+	// the kernel sends to loopback; traceroute -T takes a TCP answer only
+	// from the address as given, so there it takes none.
+	unspecified bool
 	// sport is the source port of UDP and TCP probes; echoID the
 	// identifier of ICMP echo probes.
 	sport  uint16
@@ -156,7 +160,7 @@ func (mt *matcher) fromTCP(b []byte, from netip.Addr) (answer, bool) {
 		from, b = netip.AddrFrom4([4]byte(b[12:16])), b[hl:]
 	}
 	a, ok := parseTCPAnswer(b, mt.sport, mt.port)
-	if !ok || from.Unmap() != mt.dst {
+	if !ok || from.Unmap() != mt.dst || mt.unspecified {
 		return answer{}, false
 	}
 	a.from = mt.dst

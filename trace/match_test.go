@@ -105,6 +105,12 @@ func TestMatcherIPv6(t *testing.T) {
 	if a, ok := tcp.fromTCP(tcpSeg(80, 40001, 0, 8, tcpRST|tcpACK), netip.MustParseAddr(dst)); !ok || a.id != 7 || a.from != netip.MustParseAddr(dst) {
 		t.Errorf("tcp rst: %+v %v", a, ok)
 	}
+	// Traced to ::, probes reach ::1, whose answers traceroute -T does not
+	// take.
+	tcp = matcher{method: TCP, v6: true, dst: netip.IPv6Loopback(), port: 80, sport: 40001, unspecified: true}
+	if a, ok := tcp.fromTCP(tcpSeg(80, 40001, 0, 8, tcpRST|tcpACK), netip.IPv6Loopback()); ok {
+		t.Errorf("tcp rst from ::1 traced to :: taken: %+v", a)
+	}
 }
 
 func TestMatcherUDPReply(t *testing.T) {

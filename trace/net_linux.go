@@ -86,7 +86,7 @@ func newSock(fd int, name string) (*sock, error) {
 // openNet opens the sockets of a trace in c.Target.
 func openNet(c Config) (_ *sockNet, err error) {
 	n := &sockNet{c: c, hold: -1, out: make(chan answer, 256), done: make(chan struct{})}
-	n.matcher = matcher{method: c.Method, paris: c.Paris, fixedPort: c.FixedPort, dst: probeDest(c.Dest), port: uint16(c.Port)}
+	n.matcher = matcher{method: c.Method, paris: c.Paris, fixedPort: c.FixedPort, dst: probeDest(c.Dest), port: uint16(c.Port), unspecified: c.Dest.Unmap().IsUnspecified()}
 	n.v6 = n.dst.Is6()
 	n.dstSA = sockaddr(n.dst, 0)
 	var rnd [6]byte

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -112,6 +113,13 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 	var lastSend time.Time
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	// With a wait of 0 (-w 0), traceroute -I and -T, whose answers all
+	// come on one socket, read one answer per turn of their loop, and
+	// each turn gives up on every probe not answered yet: so only the
+	// first answer ever counts. backlog holds the answers that have
+	// arrived, oldest first, to take them one at a time.
+	onePerTurn := c.Wait.Max <= time.Nanosecond && (c.Method == ICMP || c.Method == TCP)
+	var backlog []answer
 
 	start, end := 0, len(slots)
 	for start < end {
@@ -130,7 +138,9 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 				} else {
 					// Answers already in count, even for a wait of 0,
 					// as traceroute reads its sockets before expiring.
-					drain(slots, byID, nw)
+					if !onePerTurn {
+						drain(slots, byID, nw)
+					}
 					s.done = true
 				}
 			}
@@ -169,6 +179,13 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 					refused = true
 					break
 				}
+				if errors.As(err, &big) && c.Method == ICMP && i > 0 {
+					// traceroute -I sends from one socket and files
+					// every refusal it reads from that socket's error
+					// queue under the trace's first probe: the others
+					// are left to time out.
+					err = nil
+				}
 				if errors.As(err, &big) {
 					// Refused before it left: answered at once, by no one.
 					s.sent, lastSend = at, at
@@ -197,6 +214,18 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 		if refused {
 			continue
 		}
+		if onePerTurn {
+			backlog = append(backlog, available(nw)...)
+			slices.SortStableFunc(backlog, func(a, b answer) int { return a.at.Compare(b.at) })
+			if len(backlog) > 0 {
+				record(slots, byID, backlog[0])
+				backlog = backlog[1:]
+				if err := ctx.Err(); err != nil {
+					return res, err
+				}
+				continue
+			}
+		}
 		if next.IsZero() {
 			next = now.Add(c.Wait.Max)
 		}
@@ -207,7 +236,9 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 		case a := <-nw.answers():
 			record(slots, byID, a)
 			// Take every answer already queued before rescanning.
-			queued(slots, byID, nw)
+			if !onePerTurn {
+				queued(slots, byID, nw)
+			}
 		case <-timer.C:
 		}
 	}
@@ -229,6 +260,20 @@ func queued(slots []slot, byID map[uint32]int, nw network) {
 			record(slots, byID, a)
 		default:
 			return
+		}
+	}
+}
+
+// available returns, without waiting, the answers that have arrived:
+// queued, or still in the sockets.
+func available(nw network) []answer {
+	var out []answer
+	for {
+		select {
+		case a := <-nw.answers():
+			out = append(out, a)
+		default:
+			return append(out, nw.pending()...)
 		}
 	}
 }

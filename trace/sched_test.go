@@ -277,3 +277,34 @@ func TestSourcePortDefaults(t *testing.T) {
 		t.Errorf("defaults %+v: want one probe at a time and MAX waits, as traceroute --sport", c)
 	}
 }
+
+func TestScheduleLocalTooBigICMPFirstProbeOnly(t *testing.T) {
+	c := Config{Dest: netip.MustParseAddr("10.9.9.9"), Method: ICMP, DontFragment: true, Wait: Wait{Max: 50 * time.Millisecond}}.Defaults()
+	var got []string
+	var seq uint32
+	_, err := schedule(context.Background(), c, tooBigNet{make(chan answer)}, &seq, func(p Probe) {
+		got = append(got, fmt.Sprintf("%d.%d %v %q", p.TTL, p.Index, p.Answered(), p.Note))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[1.0 false "!F-1500" 1.1 false "" 1.2 false ""]`; fmt.Sprint(got) != want {
+		t.Errorf("probes %v, want %s (traceroute -I files the refusals under its first probe)", got, want)
+	}
+}
+
+func TestScheduleZeroWaitOneSocketTakesOneAnswerPerTurn(t *testing.T) {
+	c := Config{Dest: netip.MustParseAddr("10.9.9.9"), Method: ICMP, MaxTTL: 4, Wait: Wait{Max: time.Nanosecond, Here: -1, Near: -1}}.Defaults()
+	var seq uint32
+	var got []bool
+	res, err := schedule(context.Background(), c, &heldNet{out: make(chan answer)}, &seq, func(p Probe) { got = append(got, p.Answered()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As traceroute -I -w 0: the first answer, read in the first turn,
+	// counts; every later probe is given up before its answer is read.
+	want := []bool{true, false, false, false, false, false, false, false, false, false, false, false}
+	if fmt.Sprint(got) != fmt.Sprint(want) || res.Reached || res.Hops != 4 {
+		t.Errorf("answered %v, result %+v; want only the first probe answered and all 4 hops", got, res)
+	}
+}

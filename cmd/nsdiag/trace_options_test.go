@@ -122,6 +122,12 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 		{[]string{"--fwmark=7", "-m", "2", "-w", "0.5", "-I", d4}, "\n 2  * * *\n"},
 		{[]string{"--fwmark=7", "-m", "2", "-w", "0.5", "-U", d6}, "\n 2  * * *\n"},
 		{[]string{"--fwmark=8", "-m", "2", d4}, "\n 2  10.0.2.2  T ms"},
+		// Refused at home, -I files the refusal under its first probe
+		// only; -T takes no answer from loopback for 0.0.0.0 or ::.
+		{[]string{"-I", "-F", d6, "3000"}, "\n 1  *  T ms !F-1500 * *\n"},
+		{[]string{"-I", "-F", d4, "3000"}, "\n 1  *  T ms !F-1500 * *\n"},
+		{[]string{"-T", "-m", "2", "-w", "0.3", "::"}, "\n 2  * * *\n"},
+		{[]string{"-T", "-m", "2", "-w", "0.3", "0.0.0.0"}, "\n 1  * * *\n"},
 	}
 	for _, tc := range cases {
 		args := tc.args
