@@ -42,6 +42,7 @@ type Writer struct {
 	snaplen  int
 	ifaces   map[FileInterface]int
 	nano     bool // pcap records in nanoseconds (pcapng always is)
+	out      *countingWriter
 	// PerPacket flushes after every packet (tcpdump -U).
 	PerPacket bool
 }
@@ -70,7 +71,8 @@ func newWriter(w io.Writer, ng, nano bool, ifaces []FileInterface) (*Writer, err
 	}
 	// 64 KiB per write(2): few calls under a flood, and little lost if
 	// the process is killed outright (tcpdump's stdio buffer is 4 KiB).
-	fw.bw = bufio.NewWriterSize(w, 1<<16)
+	fw.out = &countingWriter{w: w}
+	fw.bw = bufio.NewWriterSize(fw.out, 1<<16)
 	if !ng {
 		fw.pcap = true
 		hw := pcapgo.NewWriter(fw.bw)
@@ -180,6 +182,29 @@ func (fw *Writer) pcapRecord(t time.Time, caplen, length int, data []byte) error
 	}
 	_, err := fw.bw.Write(data)
 	return err
+}
+
+// Size is the length of the file so far, buffered bytes included, as
+// ftell tells tcpdump -C.
+func (fw *Writer) Size() (int64, error) {
+	if fw.ng != nil {
+		// pcapgo's writer keeps its own buffer: move it into ours.
+		if err := fw.ng.Flush(); err != nil {
+			return 0, err
+		}
+	}
+	return fw.out.n + int64(fw.bw.Buffered()), nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
 }
 
 // Flush writes out what is buffered.

@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/gopacket/gopacket/layers"
@@ -44,6 +46,8 @@ func init() {
 			&cli.BoolFlag{Name: "S", Aliases: []string{"absolute-tcp-sequence-numbers"}, Usage: "print absolute TCP sequence numbers, not relative ones"},
 			&cli.BoolFlag{Name: "number", Aliases: []string{"#"}, Usage: "start each line with the packet's number"},
 			&cli.BoolFlag{Name: "list-interfaces", Aliases: []string{"D"}, Usage: "list the interfaces of the namespace that can be captured on, as tcpdump -D, and exit"},
+			&cli.StringFlag{Name: "C", Usage: "with -w, start a new file once the current one is larger than `FILE_SIZE` million bytes (out, out1, out2, ...)"},
+			&cli.IntFlag{Name: "W", Usage: "with -C, rotate through `FILECOUNT` files (out0, out1, ...), overwriting the oldest"},
 			&cli.BoolFlag{Name: "list-data-link-types", Aliases: []string{"L"}, Usage: "list the link types -y can give a capture on the interface, as tcpdump -L, and exit"},
 			&cli.BoolFlag{Name: "dont-verify-checksums", Aliases: []string{"K"}, Usage: "do not verify IP, TCP or UDP checksums"},
 			// Names are never printed, so there is no domain to leave out.
@@ -82,6 +86,8 @@ type sniffArgs struct {
 	linkType   string
 	bufferSize int
 	lineBuf    bool
+	fileSize   int64 // -C, in bytes
+	fileCount  int   // -W
 	json       bool
 	print      printer.Options
 }
@@ -101,6 +107,16 @@ func parseSniffArgs(c *cli.Context) (*sniffArgs, error) {
 	}
 	if a.snaplen == 0 || a.snaplen > capture.DefaultSnaplen {
 		a.snaplen = capture.DefaultSnaplen
+	}
+	if c.IsSet("C") {
+		n, err := strconv.ParseInt(c.String("C"), 10, 64)
+		if err != nil || n <= 0 || n > math.MaxInt64/1000000 {
+			return nil, fmt.Errorf("invalid file size %s: -C takes a positive number of millions of bytes", c.String("C"))
+		}
+		a.fileSize = n * 1000000
+	}
+	if a.fileCount = c.Int("W"); a.fileCount < 0 || (c.IsSet("W") && a.fileCount == 0) {
+		return nil, fmt.Errorf("invalid number of output files %d: -W takes a positive number", a.fileCount)
 	}
 	nano := c.Bool("nano") && !c.Bool("micro")
 	switch prec := c.String("time-stamp-precision"); prec {

@@ -33,6 +33,7 @@ type sink struct {
 	// Writing (-w).
 	file   *capture.Writer
 	closer io.Closer
+	rot    *rotation // -C; nil for one file
 }
 
 // newPrintSink prints to stdout. A live capture into a pipe is buffered
@@ -51,14 +52,31 @@ func newPrintSink(a *sniffArgs, stdout io.Writer) *sink {
 	return s
 }
 
-// newFileSink opens -w's file ("-" is stdout) for packets from ifaces.
+// newFileSink opens -w's file ("-" is stdout) for packets from ifaces;
+// with -C it starts the first of the files it rotates through.
 func newFileSink(a *sniffArgs, stdout io.Writer, ng bool, ifaces []capture.FileInterface) (*sink, error) {
 	s := &sink{count: a.count}
+	if a.fileSize > 0 && a.write != "-" {
+		s.rot = &rotation{args: a, ng: ng, ifaces: ifaces, chars: fileNumberWidth(a.fileCount)}
+	}
+	name := a.write
+	if s.rot != nil {
+		name = fileName(a.write, 0, s.rot.chars)
+	}
+	if err := s.openFile(a, name, stdout, ng, ifaces); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// openFile makes name ("-": stdout) the file packets are written to.
+func (s *sink) openFile(a *sniffArgs, name string, stdout io.Writer, ng bool, ifaces []capture.FileInterface) error {
 	var w io.Writer = stdout
-	if a.write != "-" {
-		f, err := os.Create(a.write)
+	s.closer = nil
+	if name != "-" {
+		f, err := os.Create(name)
 		if err != nil {
-			return nil, fileError(a.write, err)
+			return fileError(name, err)
 		}
 		w, s.closer = capture.FileOutput(f), f
 	}
@@ -71,16 +89,19 @@ func newFileSink(a *sniffArgs, stdout io.Writer, ng bool, ifaces []capture.FileI
 		if s.closer != nil {
 			s.closer.Close()
 		}
-		return nil, fmt.Errorf("write %s: %w", a.write, err)
+		return fmt.Errorf("write %s: %w", name, err)
 	}
 	fw.PerPacket = a.perPacket
 	s.file = fw
-	return s, nil
+	return nil
 }
 
 // packet handles one packet; it returns capture.ErrStop once -c is reached.
 func (s *sink) packet(p *capture.Packet) error {
 	if s.file != nil {
+		if err := s.rotate(); err != nil {
+			return err
+		}
 		if err := s.file.Write(p); err != nil {
 			return fmt.Errorf("write packet: %w", err)
 		}
