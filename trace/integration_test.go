@@ -94,17 +94,18 @@ func collect(t *testing.T, c Config) ([]hop, Result) {
 	return hops, res
 }
 
-// steady is the wait both nsdiag and traceroute use in comparisons: the
-// default 3 and 10 times a round trip of a few microseconds would give up
-// on answers a loaded test machine delays by a few milliseconds, and each
-// tool would show its own spurious "*".
-var steady = Wait{Max: 5 * time.Second, Here: 100, Near: 100}
+// steady is the wait both nsdiag and traceroute use in comparisons: MAX
+// alone (traceroute -w 1), each probe waiting up to 1 s for its own
+// answer. HERE and NEAR factors times round trips of tens of microseconds
+// (even 100 times, 5 ms) give up on answers a loaded machine delays, and
+// each tool would show its own spurious "*".
+var steady = Wait{Max: time.Second, Here: -1, Near: -1}
 
 // peer runs traceroute -n in ns and parses its hops; the wait is steady's
 // unless args set one.
 func peer(t *testing.T, ns nsexec.Target, args ...string) []hop {
 	t.Helper()
-	args = append([]string{"-w", "5,100,100"}, args...)
+	args = append([]string{"-w", "1"}, args...)
 	cmd := exec.Command("ip", append([]string{"netns", "exec", ns.Name, "traceroute", "-n"}, args...)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
