@@ -2,10 +2,13 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nsdiag/nsdiag/internal/netnstest"
 	"github.com/nsdiag/nsdiag/nsexec"
@@ -174,5 +177,37 @@ func TestTraceVersion(t *testing.T) {
 		if r.code != 0 || r.stdout != "Modern traceroute for Linux from nsdiag, version "+version+"\n" || r.stderr != "" {
 			t.Errorf("nsdiag trace %s: exit %d, stdout %q, stderr %q", flag, r.code, r.stdout, r.stderr)
 		}
+	}
+}
+
+// TestTraceNameServerUnreachable: with a name server behind a router that
+// answers "network unreachable", traceroute (glibc) gives up at once;
+// nsdiag must not wait out the resolver's timeout either.
+func TestTraceNameServerUnreachable(t *testing.T) {
+	c := traceLab(t)
+	h1 := c.H1()
+	// r1 rejects what it would forward there with a filter rule: its own
+	// "no route" errors are rate limited host-wide (route.error_cost),
+	// which back-to-back runs would exhaust.
+	netnstest.Route(t, h1, "10.0.9.0/24 via "+c.Addr4[1])
+	netnstest.Route(t, c.Nodes[1], "10.0.9.0/24 via "+c.Addr4[2])
+	nft(t, c.Nodes[1], "table inet ns {\n chain f { type filter hook forward priority 0; ip daddr 10.0.9.0/24 reject with icmp type net-unreachable; }\n}\n")
+	dir := filepath.Join("/etc/netns", h1.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.WriteFile(filepath.Join(dir, "resolv.conf"), []byte("nameserver 10.0.9.9\noptions timeout:5 attempts:2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := peerTracerouteRun(t, h1, "nosuch.invalid")
+	began := time.Now()
+	got := nsdiag(t, "trace", "-n", h1.Name, "nosuch.invalid")
+	took := time.Since(began)
+	if got.code != 2 || want.code != 2 || got.stdout != "" || !strings.Contains(got.stderr, "nosuch.invalid: Temporary failure in name resolution") {
+		t.Errorf("nsdiag: exit %d, stdout %q, stderr %q; traceroute: exit %d, stderr %q", got.code, got.stdout, got.stderr, want.code, want.stderr)
+	}
+	if took > 4*time.Second {
+		t.Errorf("took %v: an unreachable name server should fail at once, not after the 5 s timeout (%s)", took, got.stderr)
 	}
 }

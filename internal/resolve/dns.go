@@ -9,10 +9,12 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nsdiag/nsdiag/nsexec"
 	"golang.org/x/net/dns/dnsmessage"
+	"golang.org/x/sys/unix"
 )
 
 // ErrNoData means the name exists but has no address of the family asked.
@@ -141,7 +143,7 @@ func roundTrip(ctx context.Context, t nsexec.Target, network string, srv netip.A
 		var err error
 		// Dialing an address literal makes the socket on this thread,
 		// inside the namespace; no goroutine is started.
-		d := net.Dialer{Deadline: deadline}
+		d := net.Dialer{Deadline: deadline, Control: recvErr}
 		conn, err = d.Dial(network, srv.String())
 		return err
 	})
@@ -157,6 +159,27 @@ func roundTrip(ctx context.Context, t nsexec.Target, network string, srv netip.A
 		query = append(binary.BigEndian.AppendUint16(nil, uint16(len(query))), query...)
 	}
 	return readAnswer(conn, network, query, id)
+}
+
+// recvErr has a UDP socket report every ICMP error (IP_RECVERR), as
+// glibc's resolver asks: without it Linux passes on only port
+// unreachable, and a name server behind a router that answers "network
+// unreachable" would cost the whole timeout instead of failing at once.
+func recvErr(network, _ string, c syscall.RawConn) error {
+	if !strings.HasPrefix(network, "udp") {
+		return nil
+	}
+	var serr error
+	err := c.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_IP, unix.IP_RECVERR, 1)
+		if network == "udp6" {
+			serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_IPV6, unix.IPV6_RECVERR, 1)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return serr
 }
 
 func readAnswer(conn net.Conn, network string, query []byte, id uint16) (*dnsmessage.Message, error) {
