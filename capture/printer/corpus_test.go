@@ -236,6 +236,7 @@ var corpus = []corpusFile{
 	{"pim", layers.LinkTypeEthernet, pimCorpus},
 	{"ntp", layers.LinkTypeEthernet, ntpCorpus},
 	{"tcpseq", layers.LinkTypeEthernet, tcpSeqCorpus},
+	{"lldp", layers.LinkTypeEthernet, lldpCorpus},
 	{"nano", layers.LinkTypeEthernet, func(t testing.TB) []rec { return append(ipv4Corpus(t)[:6], ipv6Corpus(t)[:4]...) }},
 	{"sll", layers.LinkTypeLinuxSLL, func(t testing.TB) []rec { return sllCorpus(t, false) }},
 	{"sll2", layers.LinkTypeLinuxSLL2, func(t testing.TB) []rec { return sllCorpus(t, true) }},

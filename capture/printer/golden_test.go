@@ -39,6 +39,7 @@ var (
 		"trunc":           {"-#", "-# -v"},
 		"pim":             {"-vv", "-e -vvv"},
 		"dhcp":            {"-vv", "-vvv"},
+		"lldp":            {"-vv", "-e -v", "-x"},
 		"nano":            {"--nano", "--nano -tt", "--nano -ttt", "--nano -tttt", "--nano -ttttt", "-tt", "-ttt", "-ttttt"},
 		"live_any":        {"-e -v", "-tttt", "-A"},
 	}

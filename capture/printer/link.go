@@ -189,6 +189,8 @@ func (p *Printer) ethertypeBody(typ uint16, b []byte, length int) bool {
 		p.arp(b, length)
 	case 0x8847, 0x8848:
 		p.mpls(b, length)
+	case 0x88cc:
+		p.lldp(b, length)
 	default:
 		return false
 	}

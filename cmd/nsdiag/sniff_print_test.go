@@ -65,6 +65,8 @@ func TestSniffPrintFlagsBesideTcpdump(t *testing.T) {
 		{"-r", corpus("tcpseq"), "--dont-verify-checksums", "-v"},
 		{"-r", corpus("ipv6"), "-vvKN"},
 		{"-r", corpus("ipv4"), "-N", "-v"},
+		{"-r", corpus("lldp"), "-vv"},
+		{"-r", corpus("lldp"), "-e"},
 	} {
 		t.Run(strings.Join(args[2:], " ")+" "+filepath.Base(args[1]), func(t *testing.T) {
 			ours, theirs := runBoth(t, args...)
