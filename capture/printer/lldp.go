@@ -2,8 +2,8 @@ package printer
 
 // LLDP (IEEE 802.1AB, ethertype 0x88cc) as tcpdump 4.99's lldp_print: the
 // length and system name on one line; with -v every TLV, the basic ones
-// decoded, the others (organization-specific ones included) in hex; with
-// -vv every TLV in hex too.
+// and IEEE 802.1/802.3 ones decoded, the others in hex; with -vv every TLV
+// in hex too.
 
 var lldpTLVs = map[uint32]string{0: "End", 1: "Chassis ID", 2: "Port ID", 3: "Time to Live",
 	4: "Port Description", 5: "System Name", 6: "System Description", 7: "System Capabilities",
@@ -18,10 +18,11 @@ var lldpPortSubtypes = map[uint32]string{1: "Interface alias", 2: "Port componen
 var lldpCaps = []bitName{{0x01, "Other"}, {0x02, "Repeater"}, {0x04, "Bridge"}, {0x08, "WLAN AP"},
 	{0x10, "Router"}, {0x20, "Telephone"}, {0x40, "Docsis"}, {0x80, "Station Only"}}
 
-// lldpOUIs names the organizations tcpdump knows; their TLVs print here
-// in hex, as tcpdump prints those of an organization it does not know.
-var lldpOUIs = map[uint32]string{0x0080c2: "IEEE 802.1 Private", 0x00120f: "IEEE 802.3 Private",
-	0x0012bb: "TIA", 0x001b21: "DCBX", 0x00005e: "IANA"}
+// lldpOUIs names organizations as tcpdump's oui_values does (the IEEE
+// 802.1 OUI is RFC 2684's too, whose name comes first); lldp_org.go
+// decodes two of them.
+var lldpOUIs = map[uint32]string{0x000000: "Ethernet", 0x00000c: "Cisco", 0x00005e: "IANA",
+	0x0080c2: "Ethernet bridged", 0x00120f: "IEEE 802.3 Private", 0x0012bb: "ANSI/TIA", 0x001b21: "DCBX"}
 
 var lldpIntfNumbering = map[uint32]string{1: "Unknown", 2: "Interface Index", 3: "System Port Number"}
 
@@ -151,7 +152,7 @@ func (p *Printer) lldpTLV(typ uint32, v []byte) (hexdump, ok bool) {
 		p.s(" (0x")
 		p.x(uint64(oui), 6)
 		p.c(')')
-		return true, true
+		return p.lldpOrg(oui, v), true
 	default:
 		return true, true
 	}
