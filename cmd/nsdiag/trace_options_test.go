@@ -135,7 +135,10 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 	for _, tc := range cases {
 		args := tc.args
 		if !slices.Contains(args, "-w") {
-			args = append([]string{"-w", "5,100,100"}, args...)
+			// MAX alone, up to 1 s for each probe's own answer: HERE and
+			// NEAR of 100 (0.1 s) gave up on answers a busy machine
+			// delayed, one tool showing a '*' the other did not.
+			args = append([]string{"-w", "1"}, args...)
 		}
 		want := peerTracerouteRun(t, h1, args...)
 		got := nsdiag(t, append([]string{"trace", "-n", h1.Name}, args...)...)
