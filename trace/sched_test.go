@@ -71,9 +71,14 @@ func runFake(t *testing.T, c Config, f *fakeNet) (string, Result, time.Duration)
 	return b.String(), res, time.Since(began)
 }
 
+// steadyWait lets every probe wait for its own answer: with the default
+// factors, 3 x (1 ms + 1 ms) after a first answer, a fake answer whose
+// timer a busy machine fires 6 ms late showed as "*".
+var steadyWait = Wait{Max: 5 * time.Second, Here: -1, Near: -1}
+
 func TestScheduleStopsAtDestination(t *testing.T) {
 	f := newFakeNet(time.Millisecond, "10.0.1.2", "10.0.2.2", "10.9.9.9")
-	got, res, _ := runFake(t, Config{}, f)
+	got, res, _ := runFake(t, Config{Wait: steadyWait}, f)
 	want := "|1 10.0.1.2 10.0.1.2 10.0.1.2|2 10.0.2.2 10.0.2.2 10.0.2.2|3 10.9.9.9 10.9.9.9 10.9.9.9"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
@@ -89,13 +94,17 @@ func TestScheduleStopsAtDestination(t *testing.T) {
 
 func TestScheduleSilentHopUsesNearWait(t *testing.T) {
 	// Hop 2 never answers; hop 3 answers in 1 ms, so hop 2's probes are
-	// given up after NEAR (10) x (1 ms + 1 ms), not MAX.
+	// given up after NEAR (50) x (1 ms + 1 ms), not MAX. HERE is off and
+	// NEAR 50, not the defaults 3 and 10, so that the answered hops'
+	// probes get 0.1 s: a busy machine fires the fake's timers late (by
+	// 20 ms and more), which also stretches the round trip NEAR scales,
+	// hence MAX 10 s against the 5 s the silent hop must stay under.
 	f := newFakeNet(time.Millisecond, "10.0.1.2", "", "10.9.9.9")
-	got, _, took := runFake(t, Config{Wait: Wait{Max: 3 * time.Second}}, f)
+	got, _, took := runFake(t, Config{Wait: Wait{Max: 10 * time.Second, Here: -1, Near: 50}}, f)
 	if want := "|1 10.0.1.2 10.0.1.2 10.0.1.2|2 * * *|3 10.9.9.9 10.9.9.9 10.9.9.9"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	if took > time.Second {
+	if took > 5*time.Second {
 		t.Errorf("took %v: the silent hop should time out after NEAR x the next hop's round trip", took)
 	}
 }
@@ -114,7 +123,7 @@ func TestScheduleMaxWaitWhenNothingAnswers(t *testing.T) {
 
 func TestScheduleSimultaneousAndSendWait(t *testing.T) {
 	f := newFakeNet(time.Millisecond, "10.0.1.2", "10.0.2.2", "10.9.9.9")
-	c := Config{SimultaneousProbes: 1, SendWait: 5 * time.Millisecond}
+	c := Config{SimultaneousProbes: 1, SendWait: 5 * time.Millisecond, Wait: steadyWait}
 	_, res, took := runFake(t, c, f)
 	// One at a time: exactly the 9 probes of 3 hops, 5 ms apart.
 	if res.Sent != 9 || len(f.sent) != 9 {
