@@ -237,6 +237,7 @@ var corpus = []corpusFile{
 	{"ntp", layers.LinkTypeEthernet, ntpCorpus},
 	{"tcpseq", layers.LinkTypeEthernet, tcpSeqCorpus},
 	{"lldp", layers.LinkTypeEthernet, lldpCorpus},
+	{"dccp", layers.LinkTypeEthernet, dccpCorpus},
 	{"nano", layers.LinkTypeEthernet, func(t testing.TB) []rec { return append(ipv4Corpus(t)[:6], ipv6Corpus(t)[:4]...) }},
 	{"sll", layers.LinkTypeLinuxSLL, func(t testing.TB) []rec { return sllCorpus(t, false) }},
 	{"sll2", layers.LinkTypeLinuxSLL2, func(t testing.TB) []rec { return sllCorpus(t, true) }},

@@ -19,7 +19,7 @@
 // RARP; IPv4 with options and fragments; IPv6 with hop-by-hop, destination,
 // routing and fragment headers; ICMP and ICMPv6 including neighbor
 // discovery, MLD and quoted packets; TCP with tcpdump's relative sequence
-// numbers; UDP; IGMP; IPIP, 6in4, GRE, VXLAN, ESP; DNS and mDNS; DHCP; HTTP,
+// numbers; UDP; DCCP; IGMP; IPIP, 6in4, GRE, VXLAN, ESP; DNS and mDNS; DHCP; HTTP,
 // FTP, SMTP, RTSP and SSH banners; LLDP (with IEEE 802.1/802.3 TLVs;
 // LLDP-MED, DCBX and DCB ones in hex); NTP, syslog and TFTP (their one-line
 // form only: not with -v); -v to -vvv, -q, -e, -t to -ttttt, -x/-xx/-X/-XX, -A/-AA.

@@ -40,6 +40,7 @@ var (
 		"pim":             {"-vv", "-e -vvv"},
 		"dhcp":            {"-vv", "-vvv"},
 		"lldp":            {"-vv", "-e -v", "-x"},
+		"dccp":            {"-vv", "-e -v", "-K -v"},
 		"nano":            {"--nano", "--nano -tt", "--nano -ttt", "--nano -tttt", "--nano -ttttt", "-tt", "-ttt", "-ttttt"},
 		"live_any":        {"-e -v", "-tttt", "-A"},
 	}

@@ -607,6 +607,8 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		p.gre(b, length)
 	case 132:
 		p.sctp(b, length)
+	case 33:
+		p.dccp(b, length)
 	case 112:
 		p.vrrp(b, length)
 	case 103:

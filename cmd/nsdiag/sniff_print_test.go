@@ -67,6 +67,8 @@ func TestSniffPrintFlagsBesideTcpdump(t *testing.T) {
 		{"-r", corpus("ipv4"), "-N", "-v"},
 		{"-r", corpus("lldp"), "-vv"},
 		{"-r", corpus("lldp"), "-e"},
+		{"-r", corpus("dccp"), "-vv"},
+		{"-r", corpus("dccp"), "-q"},
 	} {
 		t.Run(strings.Join(args[2:], " ")+" "+filepath.Base(args[1]), func(t *testing.T) {
 			ours, theirs := runBoth(t, args...)
