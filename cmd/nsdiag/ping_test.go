@@ -374,6 +374,22 @@ func comparePing(t *testing.T, c pingCase) {
 			want[i] = txRE.ReplaceAllString(want[i], "N packets transmitted")
 		}
 	}
+	// How many requests to a dead neighbour come back as errors depends
+	// on how many the send buffer let into its queue before resolution
+	// failed and how many went after (seen: +7 beside iputils' +6): that
+	// count is compared apart, within two.
+	if c.name == "flood to a dead neighbour" {
+		e1, e2 := errorCount(r.out()), errorCount(peer.out)
+		if e1 < 1 || e2 < 1 || e1-e2 > 2 || e2-e1 > 2 {
+			t.Errorf("%d errors from nsdiag, %d from iputils", e1, e2)
+		}
+		for _, lines := range [][]string{got, want} {
+			for i := range lines {
+				lines[i] = errorsRE.ReplaceAllString(lines[i], "+N errors")
+				lines[i] = floodErrorsRE.ReplaceAllString(lines[i], "backspaces=N E=N")
+			}
+		}
+	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") || r.code != peer.code || !sameStderr(r.stderr, peer.errOut) {
 		t.Errorf("ping %s in %s:\nnsdiag (exit %d):\n%s\niputils (exit %d):\n%s\nnsdiag stderr: %s\niputils stderr: %s",
 			strings.Join(c.args, " "), c.ns, r.code, r.stdout, peer.code, peer.out, r.stderr, peer.errOut)
@@ -417,6 +433,21 @@ func floodShape(lines []string) []string {
 }
 
 var txRE = regexp.MustCompile(`^(\d+) packets transmitted`)
+
+var (
+	errorsRE      = regexp.MustCompile(`\+(\d+) errors`)
+	floodErrorsRE = regexp.MustCompile(`backspaces=\d+ E=\d+`)
+)
+
+// errorCount reads the "+N errors" of ping's statistics, -1 if absent.
+func errorCount(out string) int {
+	m := errorsRE.FindStringSubmatch(out)
+	if m == nil {
+		return -1
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
 
 // transmitted reads the count from ping's statistics, -1 if absent.
 func transmitted(out string) int {
