@@ -18,6 +18,10 @@ const (
 	ICMP
 	// TCP SYN to a constant port, half-open (traceroute -T).
 	TCP
+	// Raw IP packets of Config.Protocol (traceroute -P, -M raw), one at a
+	// time: the destination answers Protocol Unreachable ("!P"), or a
+	// packet of that protocol.
+	Raw
 )
 
 func (m Method) String() string {
@@ -26,6 +30,8 @@ func (m Method) String() string {
 		return "icmp"
 	case TCP:
 		return "tcp"
+	case Raw:
+		return "raw"
 	default:
 		return "udp"
 	}
@@ -56,6 +62,9 @@ type Config struct {
 	// sequence number for ICMP (1). Values above 65535 keep their low 16
 	// bits and UDP ports wrap past 65535 to 0, as traceroute's do.
 	Port int
+	// Protocol is the IP protocol of Raw probes (253, the one RFC 3692
+	// leaves for experiments).
+	Protocol int
 	// FirstTTL (1) and MaxTTL (30) bound the hops probed.
 	FirstTTL, MaxTTL int
 	// Queries is the number of probes per hop (3).
@@ -192,6 +201,15 @@ func (c Config) Defaults() Config {
 			}
 		}
 	}
+	if c.Method == Raw {
+		if c.Protocol == 0 {
+			c.Protocol = 253
+		}
+		// No port: the protocol stands in, as traceroute -p sets it.
+		c.Port = c.Protocol
+		// traceroute sends raw probes one at a time, each given MAX.
+		c.SimultaneousProbes, c.Wait.Here, c.Wait.Near = 1, -1, -1
+	}
 	if c.FirstTTL == 0 {
 		c.FirstTTL = 1
 	}
@@ -242,9 +260,13 @@ func (c Config) headerLen() int {
 	return 20
 }
 
-// minPacketLen is the shortest UDP or ICMP probe: the headers, and two
+// minPacketLen is the shortest UDP or ICMP probe (a raw one may be
+// bare): the headers, and two
 // bytes of payload in Paris mode to steer the checksum.
 func (c Config) minPacketLen() int {
+	if c.Method == Raw {
+		return c.headerLen()
+	}
 	n := c.headerLen() + 8
 	if c.Paris {
 		n += 2
@@ -270,6 +292,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("simultaneous probes must be at least 1")
 	case c.Port < 1:
 		return fmt.Errorf("port %d out of range: give 1-65535", c.Port)
+	case c.Method == Raw && (c.Protocol < 1 || c.Protocol > 255):
+		return fmt.Errorf("protocol %d out of range: give 1-255", c.Protocol)
 	case c.SourcePort < 0 || c.SourcePort > 65535:
 		return fmt.Errorf("source port %d out of range: give 1-65535", c.SourcePort)
 	case c.PacketLen > MaxPacketLen:

@@ -25,6 +25,8 @@ type matcher struct {
 	// dst is the destination traced to; port is Config.Port.
 	dst  netip.Addr
 	port uint16
+	// proto is the protocol of Raw probes.
+	proto uint8
 	// unspecified: the destination was given as 0.0.0.0 or ::, which
 	// the kernel sends to loopback; traceroute -T takes a TCP answer only
 	// from the address as given, so there it takes none.
@@ -102,6 +104,13 @@ func (mt *matcher) quotedID(q quoted) (uint32, bool) {
 			return 0, false
 		}
 		return uint32(binary.BigEndian.Uint16(l[6:])), true
+	case Raw:
+		// Raw probes go one at a time and carry nothing to tell them
+		// apart: an error quoting one of the protocol is the current
+		// probe's, as traceroute takes it. The kernel passes an error
+		// on to traceroute's socket only when it quotes 8 bytes past the
+		// IP header, so a bare probe's errors never count.
+		return rawID, q.Proto == mt.proto && len(l) >= 8
 	case TCP:
 		if q.Proto != protoTCP || len(l) < 8 || binary.BigEndian.Uint16(l[0:]) != mt.sport ||
 			binary.BigEndian.Uint16(l[2:]) != mt.port {
@@ -145,6 +154,24 @@ func (mt *matcher) udpReply(from netip.Addr, sport, dport uint16) (answer, bool)
 		return answer{}, false
 	}
 	return a, true
+}
+
+// rawID is the id of every Raw probe; the latest sent answers to it.
+const rawID = 1
+
+// fromRaw matches a packet of the Raw probes' protocol (an IPv4 packet, or
+// an IPv6 payload) from the destination: it ends the trace there.
+func (mt *matcher) fromRaw(b []byte, from netip.Addr) (answer, bool) {
+	if !mt.v6 {
+		if len(b) < 20 || b[0]>>4 != 4 || b[9] != mt.proto {
+			return answer{}, false
+		}
+		from = netip.AddrFrom4([4]byte(b[12:16]))
+	}
+	if from.Unmap() != mt.dst {
+		return answer{}, false
+	}
+	return answer{id: rawID, from: mt.dst, icmpType: -1, icmpCode: -1, final: true, reached: true}, true
 }
 
 // fromTCP matches a SYN-ACK or RST from the destination to a probe.

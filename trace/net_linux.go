@@ -86,7 +86,7 @@ func newSock(fd int, name string) (*sock, error) {
 // openNet opens the sockets of a trace in c.Target.
 func openNet(c Config) (_ *sockNet, err error) {
 	n := &sockNet{c: c, hold: -1, out: make(chan answer, 256), done: make(chan struct{})}
-	n.matcher = matcher{method: c.Method, paris: c.Paris, fixedPort: c.FixedPort, dst: probeDest(c.Dest), port: uint16(c.Port), unspecified: c.Dest.Unmap().IsUnspecified()}
+	n.matcher = matcher{method: c.Method, paris: c.Paris, fixedPort: c.FixedPort, dst: probeDest(c.Dest), port: uint16(c.Port), proto: uint8(c.Protocol), unspecified: c.Dest.Unmap().IsUnspecified()}
 	n.v6 = n.dst.Is6()
 	n.dstSA = sockaddr(n.dst, 0)
 	var rnd [6]byte
@@ -126,20 +126,30 @@ func openNet(c Config) (_ *sockNet, err error) {
 			if err != nil {
 				return fmt.Errorf("open raw TCP socket in %s: %w", where, err)
 			}
+		case Raw:
+			n.probe, err = n.openRaw(c.Protocol, true)
+			if err != nil {
+				return fmt.Errorf("open raw socket of protocol %d in %s: %w", c.Protocol, where, err)
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if c.Method == UDP {
+	switch c.Method {
+	case UDP:
 		n.payload = make([]byte, c.PacketLen-c.headerLen()-8)
-		fillPayload(n.payload)
+	case Raw:
+		n.payload = make([]byte, c.PacketLen-c.headerLen())
 	}
+	fillPayload(n.payload)
 	n.listen(n.icmp, withoutPort(n.fromICMP))
 	switch {
 	case c.Method == TCP:
 		n.listen(n.probe, withoutPort(n.fromTCP))
+	case c.Method == Raw:
+		n.listen(n.probe, withoutPort(n.fromRaw))
 	case c.Method == UDP && c.Paris:
 	case c.Method == UDP && c.FixedPort:
 		n.listen(n.probe, withoutPort(n.fromUDP))
@@ -388,7 +398,13 @@ func (n *sockNet) portZero() (*sock, error) {
 // rawUDP opens a raw UDP socket for sending probes, and reading answers
 // if reads.
 func (n *sockNet) rawUDP(reads bool) (*sock, error) {
-	fd, err := unix.Socket(n.family(), unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_UDP)
+	return n.openRaw(unix.IPPROTO_UDP, reads)
+}
+
+// openRaw opens a raw socket of protocol proto for sending probes, and
+// reading answers if reads.
+func (n *sockNet) openRaw(proto int, reads bool) (*sock, error) {
+	fd, err := unix.Socket(n.family(), unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
 	if err != nil {
 		return nil, os.NewSyscallError("socket", err)
 	}
@@ -490,6 +506,8 @@ func (n *sockNet) send(ttl int, seq uint32, size int) (uint32, time.Time, error)
 		sq := uint16(n.c.Port) + uint16(seq)
 		b = echoRequest(n.v6, n.echoID, sq, size-n.c.headerLen(), n.c.Paris)
 		id = uint32(sq)
+	case Raw:
+		b, id = n.payload[:size-n.c.headerLen()], rawID
 	case TCP:
 		sq := n.tcpBase + seq
 		mss := uint16(1460)

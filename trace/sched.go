@@ -113,12 +113,12 @@ func schedule(ctx context.Context, c Config, nw network, seq *uint32, emit func(
 	var lastSend time.Time
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	// With a wait of 0 (-w 0), traceroute -I and -T, whose answers all
+	// With a wait of 0 (-w 0), traceroute -I, -T and -P, whose answers all
 	// come on one socket, read one answer per turn of their loop, and
 	// each turn gives up on every probe not answered yet: so only the
 	// first answer ever counts. backlog holds the answers that have
 	// arrived, oldest first, to take them one at a time.
-	onePerTurn := c.Wait.Max <= time.Nanosecond && (c.Method == ICMP || c.Method == TCP)
+	onePerTurn := c.Wait.Max <= time.Nanosecond && c.Method != UDP
 	var backlog []answer
 
 	start, end := 0, len(slots)

@@ -44,6 +44,8 @@ func init() {
 			&cli.StringFlag{Name: "flowlabel", Aliases: []string{"l"}, Usage: "use `FLOW_LABEL` for IPv6 probes"},
 			&cli.StringFlag{Name: "sport", Usage: "send UDP and TCP probes from source port `PORT` (implies -N 1, and MAX waits)"},
 			&cli.StringFlag{Name: "fwmark", Usage: "set firewall mark `MARK` on the probes (SO_MARK)"},
+			&cli.StringFlag{Name: "module", Aliases: []string{"M"}, Usage: "probe with `METHOD`: default (UDP), icmp, tcp, udp or raw"},
+			&cli.StringFlag{Name: "protocol", Aliases: []string{"P"}, Usage: "probe with raw IP packets of protocol `PROTO` (number or name; -M raw alone uses 253)"},
 			&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
 			&cli.BoolFlag{Name: "r", Usage: "bypass the routing tables: send only to a host on an attached network (SO_DONTROUTE)"},
 			&cli.BoolFlag{Name: "mtu", Usage: "discover the MTU along the path: F=MTU on the hop that needs a smaller one (implies -F and -N 1)"},
@@ -192,30 +194,21 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	if c.Bool("4") && c.Bool("6") {
 		return a, errors.New("-4 and -6 exclude each other")
 	}
-	methods := 0
-	for _, m := range []string{"icmp", "tcp", "udp"} {
-		if c.Bool(m) {
-			methods++
-		}
+	method, proto, err := traceMethod(c)
+	if err != nil {
+		return a, err
 	}
-	switch {
-	case methods > 1:
-		return a, errors.New("-I, -T and -U exclude each other: pick one probe method")
-	case c.Bool("icmp"):
-		a.cfg.Method = trace.ICMP
-	case c.Bool("tcp"):
-		a.cfg.Method = trace.TCP
-	case c.Bool("udp"):
-		// traceroute -U: one destination port (53), probes told apart by
-		// their source ports.
-		a.cfg.FixedPort = true
-	}
+	setMethod(&a.cfg, method, proto)
 	// traceroute reads these as unsigned: -m -1 is too many hops and
 	// -N -1 keeps every probe in flight.
 	a.cfg.FirstTTL = int(uint32(c.Int("first")))
 	a.cfg.MaxTTL = int(uint32(c.Int("max-hops")))
 	a.cfg.Queries = int(uint32(c.Int("queries")))
 	a.cfg.SimultaneousProbes = int(uint32(c.Int("sim-queries")))
+	if c.IsSet("port") && method == "raw" && !c.IsSet("protocol") {
+		// traceroute's raw probes take -p as their protocol.
+		a.cfg.Protocol = int(uint32(c.Int("port")))
+	}
 	if c.IsSet("port") {
 		a.cfg.Port = c.Int("port")
 	}
@@ -267,7 +260,6 @@ func parseTraceArgs(c *cli.Context) (traceArgs, error) {
 	// traceroute reads -p as an unsigned number and uses its low 16 bits
 	// (-1 is port 65535).
 	a.cfg.Port = int(uint32(a.cfg.Port))
-	var err error
 	if a.cfg.Wait, err = parseWait(c.String("wait")); err != nil {
 		return a, err
 	}

@@ -131,6 +131,14 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 		{[]string{"-I", "-F", d4, "3000"}, "\n 1  *  T ms !F-1500 * *\n"},
 		{[]string{"-T", "-m", "2", "-w", "0.3", "::"}, "\n 2  * * *\n"},
 		{[]string{"-T", "-m", "2", "-w", "0.3", "0.0.0.0"}, "\n 1  * * *\n"},
+		{[]string{"-M", "raw", d4}, "\n 5  10.0.5.2  T ms !P  T ms !P  T ms !P\n"},
+		{[]string{"-P", "253", d6}, "\n 5  fd00:5::2  T ms !<4-1>"},
+		{[]string{"-P", "gre", "-m", "2", d4}, "\n 2  10.0.2.2  T ms"},
+		{[]string{"-M", "raw", "-p", "47", "-m", "2", d6}, "\n 2  fd00:2::2  T ms"},
+		{[]string{"-P", "47", "-F", d4, "3000"}, "\n 1  *  T ms !F-1500 *  T ms !F-1500 *  T ms !F-1500\n"},
+		{[]string{"-M", "raw", "-m", "2", "-w", "0.2", d4, "0"}, "\n 2  * * *\n"},
+		{[]string{"-M", "icmp", d6}, "\n 5  fd00:5::2  T ms"},
+		{[]string{"-M", "foo", d4}, ""},
 	}
 	for _, tc := range cases {
 		args := tc.args
