@@ -8,7 +8,7 @@ var arpHardware = map[uint32]string{1: "Ethernet", 6: "TokenRing", 7: "ArcNet", 
 
 func (p *Printer) arp(b []byte, length int) {
 	if len(b) < 8 {
-		p.trunc("arp")
+		p.truncBail("arp")
 		return
 	}
 	hrd, pro, op := be16(b), be16(b[2:]), be16(b[6:])
@@ -21,7 +21,7 @@ func (p *Printer) arp(b []byte, length int) {
 	tha := spa + pln
 	tpa := tha + hln
 	if len(b) < tpa+pln {
-		p.trunc("arp")
+		p.truncBail("arp")
 		return
 	}
 	if !p.opts.LinkHeader {

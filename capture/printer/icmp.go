@@ -34,7 +34,7 @@ func (p *Printer) icmp4(b []byte, length int, fragmented bool) {
 	mark := len(p.b)
 	fail := func() {
 		p.b = p.b[:mark]
-		p.trunc("icmp")
+		p.truncBail("icmp")
 	}
 	if len(b) < 2 {
 		fail()

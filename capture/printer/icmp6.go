@@ -55,14 +55,14 @@ func (p *Printer) icmp6(b []byte, length int, fragmented bool) {
 		p.i(length)
 	}
 	if len(b) < 2 {
-		p.trunc("icmp6")
+		p.truncBail("icmp6")
 		return
 	}
 	code := b[1]
 	oip := b[min(8, len(b)):] // the quoted packet of error messages
 	need := func(n int) bool {
 		if len(b) < n {
-			p.trunc("icmp6")
+			p.truncBail("icmp6")
 			return false
 		}
 		return true

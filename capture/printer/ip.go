@@ -667,7 +667,7 @@ var ip4FragFlags = []bitName{{0x2000, "+"}, {0x4000, "DF"}, {0x8000, "rsvd"}}
 func (p *Printer) ah(b []byte) int {
 	p.s("AH")
 	if len(b) < 2 {
-		p.trunc("ah")
+		p.truncBail("ah")
 		return 0
 	}
 	n := (int(b[1]) + 2) * 4
@@ -681,7 +681,7 @@ func (p *Printer) ah(b []byte) int {
 	}
 	// Each field as far as it was captured, as tcpdump's GET macros.
 	if len(b) < 4 {
-		p.trunc("ah")
+		p.truncBail("ah")
 		return 0
 	}
 	if r := be16(b[2:]); r != 0 {
@@ -690,14 +690,14 @@ func (p *Printer) ah(b []byte) int {
 		p.s("[MustBeZero],")
 	}
 	if len(b) < 8 {
-		p.trunc("ah")
+		p.truncBail("ah")
 		return 0
 	}
 	p.s("spi=0x")
 	p.x(uint64(be32(b[4:])), 8)
 	p.c(',')
 	if len(b) < 12 {
-		p.trunc("ah")
+		p.truncBail("ah")
 		return 0
 	}
 	p.s("seq=0x")
@@ -705,7 +705,7 @@ func (p *Printer) ah(b []byte) int {
 	p.s(",icv=0x")
 	for i := 12; i < n; i++ {
 		if i >= len(b) {
-			p.trunc("ah")
+			p.truncBail("ah")
 			return 0
 		}
 		p.x(uint64(b[i]), 2)

@@ -219,7 +219,7 @@ func (p *Printer) tcpOptions(b []byte, hlen int, rev bool, thseq, thack uint32) 
 			p.c(ch)
 		}
 		if len(b) < 1 {
-			p.trunc("tcp")
+			p.truncBail("tcp")
 			return false
 		}
 		opt := b[0]
@@ -227,7 +227,7 @@ func (p *Printer) tcpOptions(b []byte, hlen int, rev bool, thseq, thack uint32) 
 		n := 1
 		if opt != 0 && opt != 1 {
 			if len(b) < 1 {
-				p.trunc("tcp")
+				p.truncBail("tcp")
 				return false
 			}
 			n = int(b[0])
@@ -259,7 +259,7 @@ func (p *Printer) tcpOptions(b []byte, hlen int, rev bool, thseq, thack uint32) 
 				return false
 			}
 			if l > len(b) {
-				p.trunc("tcp")
+				p.trunc("tcp") // LENCHECK: tcpdump goes to its label, no jump
 				if ch != 0 {
 					p.c('>')
 				}

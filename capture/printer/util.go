@@ -21,6 +21,13 @@ func (p *Printer) trunc(proto string) {
 	p.c(']')
 }
 
+// truncBail is trunc where tcpdump's GET macros jump out of the link
+// printer, which then reports no link header: -x dumps the whole frame.
+func (p *Printer) truncBail(proto string) {
+	p.trunc(proto)
+	p.bailed = true
+}
+
 // x appends n in lower-case hex, zero-padded to width digits.
 func (p *Printer) x(n uint64, width int) {
 	var buf [16]byte

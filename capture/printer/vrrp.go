@@ -7,7 +7,7 @@ package printer
 func (p *Printer) vrrp(b []byte, length int) {
 	p.s("VRRP")
 	if len(b) < 1 {
-		p.trunc("vrrp")
+		p.truncBail("vrrp")
 		return
 	}
 	version, typ := b[0]>>4, b[0]&0x0f
@@ -30,7 +30,7 @@ func (p *Printer) vrrp(b []byte, length int) {
 		return
 	}
 	if len(b) < 3 {
-		p.trunc("vrrp")
+		p.truncBail("vrrp")
 		return
 	}
 	p.s(", vrid ")
@@ -38,7 +38,7 @@ func (p *Printer) vrrp(b []byte, length int) {
 	p.s(", prio ")
 	p.u(uint64(b[2]))
 	if len(b) < 6 {
-		p.trunc("vrrp")
+		p.truncBail("vrrp")
 		return
 	}
 	auth := b[4]
@@ -68,7 +68,7 @@ func (p *Printer) vrrp(b []byte, length int) {
 		return
 	}
 	if len(b) < 4 {
-		p.trunc("vrrp")
+		p.truncBail("vrrp")
 		return
 	}
 	naddrs := int(b[3])
@@ -94,7 +94,7 @@ func (p *Printer) vrrp(b []byte, length int) {
 	off := 8
 	for i := 0; i < naddrs; i, off = i+1, off+4 {
 		if len(b) < off+4 {
-			p.trunc("vrrp")
+			p.truncBail("vrrp")
 			return
 		}
 		p.c(sep)
@@ -105,7 +105,7 @@ func (p *Printer) vrrp(b []byte, length int) {
 		p.s(" auth \"")
 		for i := 0; i < 8; i++ {
 			if len(b) <= off+i {
-				p.trunc("vrrp")
+				p.truncBail("vrrp")
 				return
 			}
 			if b[off+i] == 0 {
