@@ -3,6 +3,7 @@ package trace
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/nsdiag/nsdiag/nsexec"
@@ -107,6 +108,13 @@ type Config struct {
 	// Mark is the firewall mark of the probes (traceroute --fwmark,
 	// SO_MARK), for policy routing and filters; 0 sets none.
 	Mark uint32
+	// Gateways route the probes loosely through these addresses first
+	// (traceroute -g): an IPv4 loose source route option (MaxGateways at
+	// most), an IPv6 routing header of type 2, which the kernel refuses.
+	// Routers commonly drop source-routed packets; and as with traceroute,
+	// whose sockets are connected to the destination, errors quoting a
+	// probe on its way to a gateway (addressed to it) are not taken.
+	Gateways []netip.Addr
 	// DontRoute bypasses the routing tables (traceroute -r,
 	// SO_DONTROUTE): probes go only to a host on an attached network;
 	// for any other IPv4 destination Open fails with ENETUNREACH (IPv6
@@ -255,9 +263,37 @@ func (c Config) Defaults() Config {
 // headerLen is the IP header length the packet length includes.
 func (c Config) headerLen() int {
 	if c.Dest.Is6() && !c.Dest.Is4In6() {
-		return 40
+		return 40 + len(c.routeOption())
 	}
-	return 20
+	return 20 + len(c.routeOption())
+}
+
+// MaxGateways is how many gateways an IPv4 loose source route holds
+// (-g); IPv6 routing headers take up to 127.
+const MaxGateways = 8
+
+// routeOption is the source route of the probes through Gateways: for
+// IPv4 the IP option (a NOP to align it, then loose source and record
+// route with the gateways and the destination last), for IPv6 a routing
+// header of type 2 listing the gateways, as traceroute -g builds them.
+func (c Config) routeOption() []byte {
+	if len(c.Gateways) == 0 {
+		return nil
+	}
+	if c.Dest.Is4() || c.Dest.Is4In6() {
+		b := []byte{1, 131, byte(3 + 4*(len(c.Gateways)+1)), 4}
+		for _, g := range append(slices.Clone(c.Gateways), c.Dest) {
+			a := g.Unmap().As4()
+			b = append(b, a[:]...)
+		}
+		return b
+	}
+	b := []byte{0, byte(2 * len(c.Gateways)), 2, byte(len(c.Gateways)), 0, 0, 0, 0}
+	for _, g := range c.Gateways {
+		a := g.As16()
+		b = append(b, a[:]...)
+	}
+	return b
 }
 
 // minPacketLen is the shortest UDP or ICMP probe (a raw one may be
@@ -298,6 +334,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("source port %d out of range: give 1-65535", c.SourcePort)
 	case c.PacketLen > MaxPacketLen:
 		return fmt.Errorf("too big packetlen %d specified", c.PacketLen)
+	case len(c.Gateways) > MaxGateways && (c.Dest.Is4() || c.Dest.Is4In6()):
+		return fmt.Errorf("Too many gateways specified. No more than %d", MaxGateways)
+	case len(c.Gateways) > 127:
+		return fmt.Errorf("Too many gateways specified. No more than 127")
+	case slices.ContainsFunc(c.Gateways, func(g netip.Addr) bool { return g.Unmap().Is4() != c.Dest.Unmap().Is4() }):
+		return fmt.Errorf("IP versions mismatch in gateway addresses")
 	case c.TOS < 0 || c.TOS > 255:
 		return fmt.Errorf("TOS %d out of range 0-255", c.TOS)
 	case c.Wait.Max < 0 || c.SendWait < 0:

@@ -247,6 +247,15 @@ func (n *sockNet) setup(fd int, sends bool) error {
 		if err := n.setFlowLabel(fd); err != nil {
 			return err
 		}
+		if opt := n.c.routeOption(); opt != nil {
+			level, name, what := unix.IPPROTO_IP, unix.IP_OPTIONS, "IP_OPTIONS"
+			if n.v6 {
+				level, name, what = unix.IPPROTO_IPV6, unix.IPV6_RTHDR, "IPV6_RTHDR"
+			}
+			if err := unix.SetsockoptString(fd, level, name, string(opt)); err != nil {
+				return os.NewSyscallError("setsockopt "+what, err)
+			}
+		}
 		if n.c.TOS != 0 {
 			level, opt := unix.IPPROTO_IP, unix.IP_TOS
 			if n.v6 {

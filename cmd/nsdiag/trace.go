@@ -47,6 +47,7 @@ func init() {
 			&cli.StringFlag{Name: "module", Aliases: []string{"M"}, Usage: "probe with `METHOD`: default (UDP), icmp, tcp, udp or raw"},
 			&cli.StringFlag{Name: "protocol", Aliases: []string{"P"}, Usage: "probe with raw IP packets of protocol `PROTO` (number or name; -M raw alone uses 253)"},
 			&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
+			&cli.StringSliceFlag{Name: "gateway", Aliases: []string{"g"}, Usage: "route the probes through `GATE` first (IPv4 loose source route; several allowed, or comma-separated)"},
 			&cli.BoolFlag{Name: "r", Usage: "bypass the routing tables: send only to a host on an attached network (SO_DONTROUTE)"},
 			&cli.BoolFlag{Name: "mtu", Usage: "discover the MTU along the path: F=MTU on the hop that needs a smaller one (implies -F and -N 1)"},
 			&cli.BoolFlag{Name: "back", Usage: "print the number of backward hops as '-N' after an address when it differs from the forward one (guessed from the answer's TTL)"},
@@ -103,6 +104,17 @@ func runTrace(c *cli.Context) error {
 		return exitWith(2, err)
 	}
 	a.cfg.Dest = dest
+	for _, g := range c.StringSlice("gateway") {
+		fam := resolve.IPv4
+		if dest.Is6() && !dest.Is4In6() {
+			fam = resolve.IPv6
+		}
+		gw, err := resolve.Host(ctx, t, g, fam)
+		if err != nil {
+			return exitWith(2, err)
+		}
+		a.cfg.Gateways = append(a.cfg.Gateways, gw)
+	}
 	if src := a.cfg.Source; src.IsValid() && src.Unmap().Is4() != dest.Unmap().Is4() {
 		return exitWith(2, fmt.Errorf("IP version mismatch in addresses specified: -s %s and %s are of different families", src, dest))
 	}
@@ -114,9 +126,10 @@ func runTrace(c *cli.Context) error {
 	}
 	tr, err := a.cfg.Open()
 	if err != nil {
-		if a.cfg.Method == trace.UDP && !a.json && !a.report && errors.Is(err, syscall.ENETUNREACH) {
-			// traceroute's UDP probes find their route after the header
-			// is out (its other methods before).
+		var nerr *nsexec.Error
+		if a.cfg.Method == trace.UDP && !a.json && !a.report && !errors.As(err, &nerr) && !errors.Is(err, syscall.EPERM) {
+			// traceroute's UDP probes open their sockets (and find their
+			// route) after the header is out, its other methods before.
 			traceHeader(c.App.Writer, a.host, a.cfg.Defaults())
 		}
 		return traceOpenError(t, err)

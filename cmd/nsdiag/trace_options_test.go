@@ -139,6 +139,11 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 		{[]string{"-M", "raw", "-m", "2", "-w", "0.2", d4, "0"}, "\n 2  * * *\n"},
 		{[]string{"-M", "icmp", d6}, "\n 5  fd00:5::2  T ms"},
 		{[]string{"-M", "foo", d4}, ""},
+		// Routers here drop source-routed packets, as most do.
+		{[]string{"-g", c.Addr4[2], "-m", "2", "-w", "0.3", d4}, "72 byte packets\n 1  * * *\n"},
+		{[]string{"-g", c.Addr4[2] + "," + c.Addr4[3], "-I", "-m", "1", "-w", "0.3", d4}, "76 byte packets\n 1  * * *\n"},
+		{[]string{"-g", c.Addr6[2], "-m", "2", d6}, "104 byte packets"},
+		{[]string{"-g", "1,2,3,4,5,6,7,8,9", d4}, ""},
 	}
 	for _, tc := range cases {
 		args := tc.args
@@ -148,11 +153,18 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 			// delayed, one tool showing a '*' the other did not.
 			args = append([]string{"-w", "1"}, args...)
 		}
-		want := peerTracerouteRun(t, h1, args...)
-		got := nsdiag(t, append([]string{"trace", "-n", h1.Name}, args...)...)
-		gotOut, wantOut := maskTimes(got.stdout), maskTimes(want.stdout)
-		if gotOut != wantOut || got.code != want.code || !strings.Contains(gotOut, tc.want) ||
-			(want.code != 0) != (got.stderr != "") {
+		// A busy machine may delay one answer past a wait in either
+		// tool: a mismatch is run again once, both tools, before it counts.
+		var got, want result
+		var gotOut, wantOut string
+		same := false
+		for try := 0; try < 2 && !same; try++ {
+			want = peerTracerouteRun(t, h1, args...)
+			got = nsdiag(t, append([]string{"trace", "-n", h1.Name}, args...)...)
+			gotOut, wantOut = maskTimes(got.stdout), maskTimes(want.stdout)
+			same = gotOut == wantOut && got.code == want.code && (want.code != 0) == (got.stderr != "")
+		}
+		if !same || !strings.Contains(gotOut, tc.want) {
 			t.Errorf("nsdiag trace %v: exit %d\n%s%s\ntraceroute -n %v: exit %d\n%s%s", args, got.code, gotOut, got.stderr, args, want.code, wantOut, want.stderr)
 		}
 	}
