@@ -52,6 +52,9 @@ func peerTraceroute(t *testing.T, ns nsexec.Target, args ...string) string {
 }
 
 func TestTraceOutputMatchesTraceroute(t *testing.T) {
+	// Its own lab, and mostly spent waiting on the two tools: beside the
+	// other parallel tests rather than before them.
+	t.Parallel()
 	c := traceLab(t)
 	h1 := c.H1().Name
 	cases := [][]string{
