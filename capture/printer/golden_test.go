@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gopacket/gopacket/pcapgo"
@@ -182,12 +184,50 @@ func writeGoldens(t *testing.T) {
 
 // TestGolden compares our lines with tcpdump's over the corpus: with the
 // installed tcpdump when there is one, else with the committed golden files.
+// peerOutputs runs tcpdump on every (file, flags) pair a few at a time:
+// one after another, the ~200 runs were most of this package's test time
+// on a busy machine.
+func peerOutputs(t testing.TB, files []string) map[[2]string]peerOutput {
+	type job struct{ name, flags string }
+	var jobs []job
+	for _, name := range files {
+		for _, v := range variantsOf(name) {
+			jobs = append(jobs, job{name, v})
+		}
+	}
+	out := make(map[[2]string]peerOutput, len(jobs))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	limit := make(chan struct{}, 2*runtime.NumCPU())
+	for _, j := range jobs {
+		wg.Add(1)
+		limit <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-limit }()
+			b, err := tcpdump(t, filepath.Join(corpusDir, j.name+".pcap"), j.flags)
+			mu.Lock()
+			out[[2]string{j.name, j.flags}] = peerOutput{b, err}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+type peerOutput struct {
+	out []byte
+	err error
+}
+
 func TestGolden(t *testing.T) {
 	total, same := 0, 0
+	peer := peerOutputs(t, goldenFiles())
 	for _, name := range goldenFiles() {
 		for _, v := range variantsOf(name) {
 			file := filepath.Join(corpusDir, name+".pcap")
-			want, err := tcpdump(t, file, v)
+			p := peer[[2]string{name, v}]
+			want, err := p.out, p.err
 			src := "tcpdump"
 			if err != nil {
 				if want, err = os.ReadFile(goldenName(name, v)); err != nil {
