@@ -54,11 +54,7 @@ func (p *Printer) dccp(b []byte, length int) {
 		p.c(' ')
 		p.i(length - hlen)
 		if hlen > length {
-			p.s(" [bad hdr length ")
-			p.i(hlen)
-			p.s(" - too long, > ")
-			p.i(length)
-			p.c(']')
+			p.hdrTooLong(hlen, length)
 		}
 		return
 	}

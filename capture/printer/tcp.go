@@ -108,11 +108,7 @@ func (p *Printer) tcp(b []byte, length int, fragmented bool) {
 		p.s("tcp ")
 		p.i(length - hlen)
 		if hlen > length {
-			p.s(" [bad hdr length ")
-			p.i(hlen)
-			p.s(" - too long, > ")
-			p.i(length)
-			p.c(']')
+			p.hdrTooLong(hlen, length)
 		}
 		return
 	}
@@ -163,11 +159,7 @@ func (p *Printer) tcp(b []byte, length int, fragmented bool) {
 		thseq, thack = isn.seq, isn.ack
 	}
 	if hlen > length {
-		p.s(" [bad hdr length ")
-		p.i(hlen)
-		p.s(" - too long, > ")
-		p.i(length)
-		p.c(']')
+		p.hdrTooLong(hlen, length)
 		return
 	}
 	if p.opts.Verbose > 0 && !p.opts.NoChecksums && !fragmented && len(b) >= length {
@@ -391,5 +383,15 @@ func (p *Printer) rstData(b []byte, length int) {
 	}
 	p.c(' ')
 	p.printn(b, 0, length)
+	p.c(']')
+}
+
+// hdrTooLong is tcpdump's mark for a TCP or DCCP header whose length field
+// runs past the segment.
+func (p *Printer) hdrTooLong(hlen, length int) {
+	p.s(" [bad hdr length ")
+	p.i(hlen)
+	p.s(" - too long, > ")
+	p.i(length)
 	p.c(']')
 }
