@@ -41,14 +41,7 @@ func peerTracerouteRun(t *testing.T, ns nsexec.Target, args ...string) result {
 func optionsLab(t *testing.T) *netnstest.Chain {
 	t.Helper()
 	c := traceLab(t)
-	for _, l := range []struct {
-		ns  nsexec.Target
-		dev string
-	}{{c.Nodes[3], c.Right[3]}, {c.Nodes[4], c.Left[4]}} {
-		if out, err := exec.Command("ip", "-n", l.ns.Name, "link", "set", l.dev, "mtu", "1400").CombinedOutput(); err != nil {
-			t.Fatalf("set mtu: %v\n%s", err, out)
-		}
-	}
+	narrowR3R4(t, c)
 	netnstest.Sysctl(t, c.Nodes[2], "net.ipv4.ip_default_ttl", "60")
 	netnstest.Sysctl(t, c.Nodes[2], "net.ipv6.conf."+c.Left[2]+".hop_limit", "100")
 	netnstest.Sysctl(t, c.H2(), "net.ipv4.ip_default_ttl", "100")

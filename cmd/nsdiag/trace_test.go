@@ -129,14 +129,7 @@ func TestTraceOutputMatchesTraceroute(t *testing.T) {
 	// -F on a path narrowed to 1400 bytes after r3: r3 answers the
 	// longer probes "!F-1400"; one longer than h1's own 1500-byte link is
 	// refused at home, which traceroute shows as " *  T ms !F-1500".
-	for _, l := range []struct {
-		ns  nsexec.Target
-		dev string
-	}{{c.Nodes[3], c.Right[3]}, {c.Nodes[4], c.Left[4]}} {
-		if out, err := exec.Command("ip", "-n", l.ns.Name, "link", "set", l.dev, "mtu", "1400").CombinedOutput(); err != nil {
-			t.Fatalf("set mtu: %v\n%s", err, out)
-		}
-	}
+	narrowR3R4(t, c)
 	for _, args := range [][]string{
 		{"-F", c.Dest4(), "1500"}, {"-F", "-I", c.Dest6(), "1500"}, {"-F", "-U", c.Dest4(), "1501"}, {"-F", c.Dest6(), "3000"},
 	} {
@@ -287,6 +280,20 @@ func TestTraceUsageErrors(t *testing.T) {
 		r := nsdiag(t, tc.args...)
 		if r.code != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, tc.want) || r.stdout != "" {
 			t.Errorf("nsdiag %v: exit %d, stdout %q, stderr %q; want exit 2 and one line with %q", tc.args, r.code, r.stdout, r.stderr, tc.want)
+		}
+	}
+}
+
+// narrowR3R4 gives the chain's r3–r4 link an MTU of 1400, so probes longer
+// than that are answered "Frag needed" by r3.
+func narrowR3R4(t *testing.T, c *netnstest.Chain) {
+	t.Helper()
+	for _, l := range []struct {
+		ns  nsexec.Target
+		dev string
+	}{{c.Nodes[3], c.Right[3]}, {c.Nodes[4], c.Left[4]}} {
+		if out, err := exec.Command("ip", "-n", l.ns.Name, "link", "set", l.dev, "mtu", "1400").CombinedOutput(); err != nil {
+			t.Fatalf("set mtu: %v\n%s", err, out)
 		}
 	}
 }
