@@ -201,11 +201,3 @@ func reachable(root *block) []*block {
 	slices.Reverse(post)
 	return post
 }
-
-// succs lists a block's distinct successors.
-func succs(b *block) []*block {
-	if b.jt == b.jf {
-		return []*block{b.jt}
-	}
-	return []*block{b.jt, b.jf}
-}
