@@ -163,6 +163,28 @@ func otherCorpus(t testing.TB) []rec {
 	add(ser(t, &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeIPv6}, gopacket.Payload(make([]byte, 20))))
 	add(make([]byte, 10))
 	add([]byte{2, 0, 0, 0, 0, 11, 2, 0, 0, 0, 0, 10, 0x08, 0x00})
+	// IGRP: an update with one route of each kind, requests with and
+	// without trailing bytes, a route
+	// the counts do not cover, counts the data falls short of, and a
+	// route cut by the snap length.
+	route := func(net byte, dly, bw uint32, mtu uint16, hops byte) []byte {
+		return []byte{10, net, 0, byte(dly >> 16), byte(dly >> 8), byte(dly), byte(bw >> 16), byte(bw >> 8), byte(bw),
+			byte(mtu >> 8), byte(mtu), 255, 1, hops}
+	}
+	igrp := func(vop byte, n [3]byte, routes ...[]byte) []byte {
+		b := []byte{vop, 7, 0x01, 0x2c, 0, n[0], 0, n[1], 0, n[2], 0xbe, 0xef}
+		for _, rt := range routes {
+			b = append(b, rt...)
+		}
+		return eth(t, layers.EthernetTypeIPv4, v4(9), gopacket.Payload(b))
+	}
+	add(igrp(0x11, [3]byte{1, 1, 1}, route(1, 2000, 1000, 1500, 0), route(2, 100, 0, 1500, 1), route(3, 0xffffff, 1, 576, 3)))
+	add(igrp(0x12, [3]byte{}))
+	add(igrp(0x12, [3]byte{}, []byte{1, 2, 3, 4}))
+	add(igrp(0x11, [3]byte{0, 1, 0}, route(4, 10, 100, 1500, 2), route(5, 10, 100, 1500, 2)))
+	add(igrp(0x31, [3]byte{2, 0, 0}, route(6, 10, 100, 1500, 2)))
+	cut := igrp(0x11, [3]byte{1, 0, 0}, route(7, 10, 100, 1500, 2))
+	r = append(r, rec{data: cut[:len(cut)-6], wire: len(cut)})
 	return r
 }
 

@@ -611,6 +611,8 @@ func (p *Printer) demux(nh byte, b []byte, length int, fragmented bool) {
 		p.dccp(b, length)
 	case 112:
 		p.vrrp(b, length)
+	case 9:
+		p.igrp(b, length)
 	case 103:
 		p.pim(b, length)
 	case 51:

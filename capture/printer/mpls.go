@@ -69,7 +69,7 @@ func (p *Printer) mpls(b []byte, length int) {
 	if v == 0 {
 		p.defaultPrint(b)
 		if len(b) < length && !p.opts.Quiet && !p.dumpsHex() {
-			p.trunc("mpls") // the dump of the payload stopped short
+			p.truncBail("mpls") // the dump of the payload stopped short, jumping out
 		}
 		return
 	}
