@@ -69,6 +69,11 @@ func TestSniffPrintFlagsBesideTcpdump(t *testing.T) {
 		{"-r", corpus("lldp"), "-e"},
 		{"-r", corpus("dccp"), "-vv"},
 		{"-r", corpus("dccp"), "-q"},
+		// len, less and greater see the length on the wire, not the
+		// captured length (libpcap's bpf_filter gets both).
+		{"-r", corpus("trunc"), "-e", "greater", "100"},
+		{"-r", corpus("sctp"), "-q", "-t", "less", "60"},
+		{"-r", corpus("trunc"), "len > 90 and tcp"},
 	} {
 		t.Run(strings.Join(args[2:], " ")+" "+filepath.Base(args[1]), func(t *testing.T) {
 			ours, theirs := runBoth(t, args...)

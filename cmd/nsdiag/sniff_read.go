@@ -42,7 +42,7 @@ func sniffFile(c *cli.Context, a *sniffArgs) error {
 		return nil
 	}
 	filters := fileFilters{expr: a.expr, snaplen: a.snaplen}
-	if _, err := filters.match(lt, nil); err != nil {
+	if _, err := filters.match(lt, nil, 0); err != nil {
 		return exitWith(1, err)
 	}
 	name, desc := capture.LinkTypeName(lt)
@@ -82,7 +82,7 @@ func sniffFile(c *cli.Context, a *sniffArgs) error {
 			}
 			break
 		}
-		ok, err := filters.match(p.LinkType, p.Data)
+		ok, err := filters.match(p.LinkType, p.Data, p.Length)
 		if err != nil {
 			readErr = err
 			break
@@ -112,11 +112,21 @@ type fileFilters struct {
 	expr    string
 	snaplen int
 	vms     map[layers.LinkType]*bpf.VM
+	progs   map[layers.LinkType][]bpf.Instruction
+	// cut holds programs for packets shorter than on the wire, whose
+	// len/less/greater load the wire length (as libpcap's bpf_filter
+	// does) instead of what x/net's VM knows: the captured length.
+	cut map[cutKey]*bpf.VM
 }
 
-// match reports whether data, a packet of link type lt, passes; nil data
-// only compiles.
-func (f *fileFilters) match(lt layers.LinkType, data []byte) (bool, error) {
+type cutKey struct {
+	lt   layers.LinkType
+	wire int
+}
+
+// match reports whether data, a packet of link type lt that was wire bytes
+// long, passes; nil data only compiles.
+func (f *fileFilters) match(lt layers.LinkType, data []byte, wire int) (bool, error) {
 	if f.expr == "" {
 		return true, nil
 	}
@@ -131,14 +141,60 @@ func (f *fileFilters) match(lt layers.LinkType, data []byte) (bool, error) {
 		}
 		if f.vms == nil {
 			f.vms = map[layers.LinkType]*bpf.VM{}
+			f.progs = map[layers.LinkType][]bpf.Instruction{}
 		}
 		f.vms[lt] = vm
+		if loadsLen(prog) {
+			f.progs[lt] = prog
+		}
 	}
 	if data == nil {
 		return true, nil
 	}
+	if prog := f.progs[lt]; prog != nil && wire > len(data) {
+		var err error
+		if vm, err = f.cutVM(lt, prog, wire); err != nil {
+			return false, err
+		}
+	}
 	n, err := vm.Run(data)
 	return err == nil && n > 0, nil
+}
+
+func loadsLen(prog []bpf.Instruction) bool {
+	for _, in := range prog {
+		if in == (bpf.LoadExtension{Num: bpf.ExtLen}) {
+			return true
+		}
+	}
+	return false
+}
+
+// cutVM returns prog with the packet length fixed at wire.
+func (f *fileFilters) cutVM(lt layers.LinkType, prog []bpf.Instruction, wire int) (*bpf.VM, error) {
+	key := cutKey{lt, wire}
+	if vm := f.cut[key]; vm != nil {
+		return vm, nil
+	}
+	fixed := make([]bpf.Instruction, len(prog))
+	for i, in := range prog {
+		if in == (bpf.LoadExtension{Num: bpf.ExtLen}) {
+			in = bpf.LoadConstant{Dst: bpf.RegA, Val: uint32(wire)}
+		}
+		fixed[i] = in
+	}
+	vm, err := bpf.NewVM(fixed)
+	if err != nil {
+		return nil, fmt.Errorf("filter for link type %v: %w", lt, err)
+	}
+	if len(f.cut) >= 1024 { // a file of many wire lengths: bound the cache
+		clear(f.cut)
+	}
+	if f.cut == nil {
+		f.cut = map[cutKey]*bpf.VM{}
+	}
+	f.cut[key] = vm
+	return vm, nil
 }
 
 func hostInterfaceName(index int) (string, bool) {
