@@ -75,8 +75,8 @@ const (
 	TSOnly
 	// TSAndAddr records up to four addresses, each with a timestamp.
 	TSAndAddr
-	// TSPrespec records timestamps of prespecified hops only; nsdiag
-	// takes one destination, so none are given and nothing is recorded.
+	// TSPrespec records timestamps of the prespecified hops in
+	// Config.TSHops only; with none, nothing is recorded.
 	TSPrespec
 )
 
@@ -166,6 +166,9 @@ type Config struct {
 	// reply (ping -T, the IP timestamp option), which replies on a raw
 	// socket carry in Reply.Options. IPv6 ignores it, as iputils does.
 	Timestamp TSMode
+	// TSHops are the IPv4 addresses TSPrespec asks to stamp, in order
+	// (ping -T tsprespec HOP... HOST); at most four fit the option.
+	TSHops []netip.Addr
 	// UserLatency times replies when the program reads them rather than
 	// by the kernel's receive timestamp (ping -U).
 	UserLatency bool
@@ -254,6 +257,14 @@ func (c *Config) validate() error {
 	}
 	if c.Timestamp < TSNone || c.Timestamp > TSPrespec {
 		return fmt.Errorf("bad timestamp option mode %d", c.Timestamp)
+	}
+	if len(c.TSHops) > 0 && c.Timestamp != TSPrespec || len(c.TSHops) > 4 {
+		return fmt.Errorf("%d prespecified hops: up to four, with prespecified timestamps only", len(c.TSHops))
+	}
+	for _, h := range c.TSHops {
+		if !h.Is4() {
+			return fmt.Errorf("prespecified hop %s is not an IPv4 address", h)
+		}
 	}
 	if c.Timestamp != TSNone && c.RecordRoute {
 		return fmt.Errorf("only one of record route and timestamps may be asked for")

@@ -2,6 +2,7 @@ package icmp
 
 import (
 	"fmt"
+	"net/netip"
 
 	"golang.org/x/sys/unix"
 )
@@ -57,7 +58,7 @@ func (s *socket) setOptions(cfg *Config) error {
 		}
 	}
 	if cfg.Timestamp != TSNone && !s.v6 {
-		if err := unix.SetsockoptString(fd, unix.IPPROTO_IP, unix.IP_OPTIONS, string(timestampOption(cfg.Timestamp))); err != nil {
+		if err := unix.SetsockoptString(fd, unix.IPPROTO_IP, unix.IP_OPTIONS, string(timestampOption(cfg.Timestamp, cfg.TSHops))); err != nil {
 			return fmt.Errorf("ts option: %w", err)
 		}
 	}
@@ -91,17 +92,23 @@ func recordRouteOption() []byte {
 
 // timestampOption is iputils' timestamp request (type 68, pointer at the
 // first slot, the flag saying what to record): 40 bytes for nine
-// timestamps, 36 for four address and timestamp pairs, 4 for prespecified
-// hops when none are given.
-func timestampOption(m TSMode) []byte {
+// timestamps, 36 for four address and timestamp pairs, and for
+// prespecified hops each address with an empty stamp after it.
+func timestampOption(m TSMode, hops []netip.Addr) []byte {
 	n, flag := 40, byte(0)
 	switch m {
 	case TSAndAddr:
 		n, flag = 36, 1
 	case TSPrespec:
-		n, flag = 4, 3
+		n, flag = 4+8*len(hops), 3
 	}
 	b := make([]byte, n)
 	b[0], b[1], b[2], b[3] = 68, byte(n), 5, flag
+	if m == TSPrespec {
+		for i, h := range hops {
+			a := h.As4()
+			copy(b[4+8*i:], a[:])
+		}
+	}
 	return b
 }

@@ -51,6 +51,7 @@ func init() {
 // pingOptions is the command line, checked.
 type pingOptions struct {
 	host       string
+	hops       []string // -T tsprespec's hops, before HOST
 	family     int
 	cfg        icmp.Config
 	quiet      bool
@@ -88,9 +89,20 @@ func runPing(c *cli.Context) error {
 	defer stop()
 	o.cfg.Status = statusRequests(ctx)
 
+	// As iputils, the prespecified hops are looked up first, IPv4 only.
+	for _, h := range o.hops {
+		hop, err := resolve.Lookup(ctx, t, h, resolve.IPv4)
+		if err != nil {
+			return exitWith(2, pingResolveError(err))
+		}
+		o.cfg.TSHops = append(o.cfg.TSHops, hop.Addr)
+	}
 	res, err := resolve.Lookup(ctx, t, o.host, o.family)
 	if err != nil {
 		return exitWith(2, pingResolveError(err))
+	}
+	if len(o.hops) > 0 && res.Addr.Is6() {
+		return exitWith(2, fmt.Errorf("ping: %s is IPv6: -T tsprespec hops go with an IPv4 HOST", o.host))
 	}
 	o.cfg.Dest = res.Addr
 	// As iputils: no reverse lookups for a numeric target or a flood.
@@ -170,16 +182,9 @@ type pingRenderer interface {
 func parsePingArgs(c *cli.Context) (pingOptions, error) {
 	o := pingOptions{quiet: c.Bool("q"), timestamps: c.Bool("D"), numeric: c.Bool("numeric"), json: c.Bool("json")}
 	v4, v6 := c.Bool("4"), c.Bool("6")
-	hosts := c.Args().Slice()
-	switch {
-	case len(hosts) == 0:
-		return o, exitWith(1, errors.New("ping: usage error: Destination address required; see nsdiag ping --help"))
-	case len(hosts) > 1:
-		return o, fmt.Errorf("ping: one destination only, got %q; put options before or after it", hosts)
-	case v4 && v6:
+	if v4 && v6 {
 		return o, errors.New("ping: only one -4 or -6 option may be specified")
 	}
-	o.host = hosts[0]
 	if v4 {
 		o.family = resolve.IPv4
 	} else if v6 {
@@ -247,7 +252,26 @@ func parsePingArgs(c *cli.Context) (pingOptions, error) {
 			cfg.Device = v
 		}
 	}
-	return o, parsePingExtras(c, &o, realRoot())
+	if err := parsePingExtras(c, &o, realRoot()); err != nil {
+		return o, err
+	}
+	// iputils reads every option before it looks for HOST: "-T HOST"
+	// is a bad timestamp type, not a missing destination.
+	hosts := c.Args().Slice()
+	switch {
+	case len(hosts) == 0:
+		return o, exitWith(1, errors.New("ping: usage error: Destination address required; see nsdiag ping --help"))
+	case len(hosts) > 1 && o.cfg.Timestamp == icmp.TSPrespec:
+		// iputils: HOP... HOST, as many hops as the option holds.
+		if len(hosts) > 5 {
+			return o, fmt.Errorf("ping: -T tsprespec takes up to four hops before HOST, got %d", len(hosts)-1)
+		}
+		o.hops = hosts[:len(hosts)-1]
+	case len(hosts) > 1:
+		return o, fmt.Errorf("ping: one destination only, got %q; put options before or after it", hosts)
+	}
+	o.host = hosts[len(hosts)-1]
+	return o, nil
 }
 
 // intArg parses an integer option as iputils' strtol_or_err: its words

@@ -116,6 +116,8 @@ func TestIntegrationPingOptionsGolden(t *testing.T) {
 		{"timestamps and addresses routed", chain.H1().Name, []string{"-c", "1", "-T", "tsandaddr", chain.Dest4()}},
 		{"timestamps only routed", chain.H1().Name, []string{"-c", "1", "-T", "tsonly", chain.Dest4()}},
 		{"timestamps prespecified", pair.A.Name, []string{"-c", "1", "-T", "tsprespec", pair.B4}},
+		{"timestamps of prespecified hops", chain.H1().Name, []string{"-c", "1", "-T", "tsprespec", chain.Addr4[1], chain.Dest4(), chain.Dest4()}},
+		{"timestamps of a prespecified hop off the path", pair.A.Name, []string{"-c", "2", "-i", "0.1", "-T", "tsprespec", "10.0.0.99", pair.B4}},
 		{"timestamps ipv6", pair.A.Name, []string{"-c", "1", "-T", "tsonly", pair.B6}},
 		{"timestamps bad type", pair.A.Name, []string{"-c", "1", "-T", "tsall", pair.B4}},
 		{"timestamps and record route", pair.A.Name, []string{"-c", "1", "-R", "-T", "tsonly", pair.B4}},

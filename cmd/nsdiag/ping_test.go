@@ -85,6 +85,12 @@ func TestPingBadArguments(t *testing.T) {
 		{[]string{"ping", "-4", "-6", "127.0.0.1"}, "only one -4 or -6", 2},
 		{[]string{"ping", "127.0.0.1", "-6"}, "Address family for hostname not supported", 2},
 		{[]string{"ping"}, "Destination address required", 1},
+		// Options are read before HOST is looked for, as iputils does.
+		{[]string{"ping", "-c", "1", "-T", "127.0.0.1"}, "ping: invalid timestamp type: 127.0.0.1 (", 2},
+		{[]string{"ping", "-c", "x"}, "ping: invalid argument: 'x' (-c: ", 1},
+		{[]string{"ping", "-c", "1", "-T", "tsprespec", "127.0.0.1", "::1"}, "ping: ::1 is IPv6: -T tsprespec hops go with an IPv4 HOST", 2},
+		{[]string{"ping", "-T", "tsprespec", "1.1.1.1", "1.1.1.2", "1.1.1.3", "1.1.1.4", "1.1.1.5", "127.0.0.1"}, "up to four hops", 2},
+		{[]string{"ping", "-c", "1", "127.0.0.2", "127.0.0.1"}, "one destination only", 2},
 		{[]string{"ping", "-n", "nsdt-missing-" + netnstest.Suffix(6), "127.0.0.1"}, "not found; see nsdiag ns list", 2},
 		{[]string{"ping", "-c", "1", "-I", "nosuchif0", "127.0.0.1"}, "ping: SO_BINDTODEVICE nosuchif0: No such device (", 2},
 		{[]string{"ping", "-c", "1", "-I", "192.0.2.9", "127.0.0.1"}, "ping: bind: Cannot assign requested address (", 2},
