@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -99,9 +100,15 @@ func runTrace(c *cli.Context) error {
 	case c.Bool("6"):
 		family = resolve.IPv6
 	}
-	dest, err := resolve.Host(ctx, t, a.host, family)
+	addrs, err := resolve.All(ctx, t, a.host, family)
 	if err != nil {
 		return exitWith(2, err)
+	}
+	// traceroute takes the first IPv4 address getaddrinfo gives when no
+	// family is asked for, where ping (and mtr) take the first of any.
+	dest := addrs[0]
+	if i := slices.IndexFunc(addrs, netip.Addr.Is4); i >= 0 && !a.report {
+		dest = addrs[i]
 	}
 	a.cfg.Dest = dest
 	for _, g := range c.StringSlice("gateway") {

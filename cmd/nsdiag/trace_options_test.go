@@ -74,6 +74,17 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 	c := optionsLab(t)
 	h1 := c.H1()
 	d4, d6 := c.Dest4(), c.Dest6()
+	// Names of both families: traceroute takes the IPv4 address, which
+	// getaddrinfo sorts after the ULA one, whichever the file lists first.
+	dir := filepath.Join("/etc/netns", h1.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	hosts := fmt.Sprintf("%s dual\n%s dual\n%s dual6first\n%s dual6first\n", d4, d6, d6, d4)
+	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(hosts), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		args []string
 		// want is a piece the output must hold, so that a case cannot
@@ -137,6 +148,9 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 		{[]string{"-g", c.Addr4[2] + "," + c.Addr4[3], "-I", "-m", "1", "-w", "0.3", d4}, "76 byte packets\n 1  * * *\n"},
 		{[]string{"-g", c.Addr6[2], "-m", "2", d6}, "104 byte packets"},
 		{[]string{"-g", "1,2,3,4,5,6,7,8,9", d4}, ""},
+		{[]string{"-q", "1", "-m", "1", "dual"}, "traceroute to dual (" + d4 + ")"},
+		{[]string{"-q", "1", "-m", "1", "dual6first"}, "traceroute to dual6first (" + d4 + ")"},
+		{[]string{"-q", "1", "-m", "1", "-6", "dual"}, "traceroute to dual (" + d6 + ")"},
 	}
 	for _, tc := range cases {
 		args := tc.args
