@@ -84,6 +84,10 @@ func runTrace(c *cli.Context) error {
 	}
 	a, err := parseTraceArgs(c)
 	if err != nil {
+		var coded *exitError
+		if errors.As(err, &coded) {
+			return err
+		}
 		return exitWith(2, err)
 	}
 	t, err := target(c)

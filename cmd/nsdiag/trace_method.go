@@ -37,6 +37,10 @@ func traceMethod(c *cli.Context) (name string, proto int, err error) {
 		if proto, err = protocolNumber(p); err != nil {
 			return "", 0, err
 		}
+		if proto == 0 {
+			// traceroute's raw socket of protocol 0 fails as it opens.
+			return "", 0, exitWith(1, fmt.Errorf("socket: Protocol not supported (-P %s: give a protocol from 1 to 255, such as 47)", p))
+		}
 		asked = append(asked, "raw")
 	}
 	name = "default"

@@ -143,6 +143,8 @@ func TestTraceOptionsMatchTraceroute(t *testing.T) {
 		{[]string{"-M", "raw", "-m", "2", "-w", "0.2", d4, "0"}, "\n 2  * * *\n"},
 		{[]string{"-M", "icmp", d6}, "\n 5  fd00:5::2  T ms"},
 		{[]string{"-M", "foo", d4}, ""},
+		{[]string{"-P", "0", d4}, ""},
+		{[]string{"-P", "0x0", d6}, ""},
 		// Routers here drop source-routed packets, as most do.
 		{[]string{"-g", c.Addr4[2], "-m", "2", "-w", "0.3", d4}, "72 byte packets\n 1  * * *\n"},
 		{[]string{"-g", c.Addr4[2] + "," + c.Addr4[3], "-I", "-m", "1", "-w", "0.3", d4}, "76 byte packets\n 1  * * *\n"},
