@@ -99,6 +99,13 @@ func parseSniffArgs(c *cli.Context) (*sniffArgs, error) {
 		dump: c.Count("d"), linkType: strings.ToUpper(c.String("linktype")), bufferSize: c.Int("buffer-size") * 1024,
 		lineBuf: c.Bool("l"), json: c.Bool("json"),
 	}
+	if a.linkType != "" {
+		// tcpdump rejects a name it does not know before anything else,
+		// even with -r, which ignores -y.
+		if _, err := filter.ParseLinkType(a.linkType); err != nil {
+			return nil, fmt.Errorf("invalid data link type %s: -y takes EN10MB, RAW, LINUX_SLL or LINUX_SLL2", a.linkType)
+		}
+	}
 	if a.count < 0 || (c.IsSet("count") && a.count == 0) {
 		return nil, fmt.Errorf("invalid packet count %d: -c takes a positive number", a.count)
 	}

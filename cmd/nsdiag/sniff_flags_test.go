@@ -168,7 +168,7 @@ func TestSniffReadFlags(t *testing.T) {
 		t.Errorf("bad filter: %v, stderr %q", err, errb.String())
 	}
 	// So is every bad command line, and values attach as getopt reads them.
-	for _, args := range [][]string{{"-c", "0"}, {"-s", "-1"}, {"-Q", "sideways"}, {"-c", "abc"}, {"--frob"}, {"-Qsideways"}} {
+	for _, args := range [][]string{{"-c", "0"}, {"-s", "-1"}, {"-Q", "sideways"}, {"-c", "abc"}, {"--frob"}, {"-Qsideways"}, {"-y", "FOO"}} {
 		cmd := exec.Command(bin, append([]string{"sniff", "-r", file}, args...)...)
 		errb.Reset()
 		cmd.Stderr = &errb
