@@ -80,9 +80,13 @@ func TestIntegrationConcurrentRaw(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	// Counting the other pinger's replies would show as more than 200 or
+	// as duplicates. A few fewer is a flood's end on a busy machine: after
+	// the last request it waits only twice the longest round trip, as
+	// iputils does, and a descheduled reader misses that window.
 	for i, st := range stats {
-		if st.Received != 200 || st.Duplicates != 0 {
-			t.Errorf("pinger %d: %+v, want 200 received and no duplicates", i, st)
+		if st.Transmitted != 200 || st.Received > 200 || st.Received < 190 || st.Duplicates != 0 || st.Errors != 0 {
+			t.Errorf("pinger %d: %+v, want 200 sent, 190 to 200 received, no duplicates", i, st)
 		}
 	}
 }
