@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nsdiag/nsdiag/internal/netnstest"
 	"github.com/nsdiag/nsdiag/nsexec"
@@ -61,43 +63,64 @@ func TestIntegrationSniffFlagsBesideTcpdump(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			// Not in parallel: libpcap counts as received what arrives
 			// before its filter is attached, so other cases' traffic
-			// would change tcpdump's counters.
-			port := 40600 + i
-			args := append(append([]string{}, tc.flags...), "-c", strconv.Itoa(tc.count), "udp", "port", strconv.Itoa(port))
-			ours := startCapture(t, append([]string{bin, "sniff", "-n", p.A.Name}, args...))
-			theirs := startCapture(t, nsExec(p.A, append([]string{"tcpdump", "-n", "--immediate-mode"}, args...)...))
-			if tc.local {
-				udpEcho(t, p.A, p.A, "127.0.0.1", port, 3)
-			} else {
-				udpEcho(t, p.A, p.B, p.B4, port, 3)
-			}
-			if code := ours.wait(t); code != 0 {
-				t.Fatalf("nsdiag exited %d: %s", code, ours.stderr.String())
-			}
-			theirs.wait(t)
-			got, want := withoutTimestamps(ours.stdout.String()), withoutTimestamps(theirs.stdout.String())
-			if strings.Join(got, "\n") != strings.Join(want, "\n") {
-				t.Errorf("nsdiag printed\n%s\ntcpdump printed\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-			}
-			g, w := counters(ours.stderr.String()), counters(theirs.stderr.String())
-			// With -Q out, -c stops on the last request going out, and
-			// whether its reply has passed the filter by then is timing,
-			// for tcpdump as for nsdiag: "received by filter" is 2c-1 or 2c.
-			if strings.Contains(strings.Join(tc.flags, " "), "-Q out") {
-				for _, c := range []*string{&g, &w} {
-					for n := 2*tc.count - 1; n <= 2*tc.count; n++ {
-						*c = strings.Replace(*c, strconv.Itoa(n)+" packets received by filter", "2c-1 or 2c packets received by filter", 1)
-					}
+			// would change tcpdump's counters. A case that differs runs
+			// once more: under heavy load either tool may miss a packet
+			// (and then waits for its -c count); a real difference repeats.
+			run := func() string { return sniffBeside(t, p, bin, tc.flags, tc.count, tc.local, 40600+i) }
+			if msg := run(); msg != "" {
+				t.Logf("first run differed, running again:\n%s", msg)
+				if msg := run(); msg != "" {
+					t.Error(msg)
 				}
-			}
-			if g != w {
-				t.Errorf("counters:\n%s\ntcpdump's:\n%s", g, w)
-			}
-			if g, w := firstLines(ours.stderr.String(), "nsdiag"), firstLines(theirs.stderr.String(), "tcpdump"); g != w {
-				t.Errorf("banner:\n%s\ntcpdump's:\n%s", g, w)
 			}
 		})
 	}
+}
+
+// sniffBeside captures -c count UDP packets with flags in p.A with nsdiag
+// and tcpdump at once while three echoes go over port, and describes how
+// the two differed, or returns "".
+func sniffBeside(t *testing.T, p *netnstest.Pair, bin string, flags []string, count int, local bool, port int) string {
+	args := append(append([]string{}, flags...), "-c", strconv.Itoa(count), "udp", "port", strconv.Itoa(port))
+	ours := startCapture(t, append([]string{bin, "sniff", "-n", p.A.Name}, args...))
+	theirs := startCapture(t, nsExec(p.A, append([]string{"tcpdump", "-n", "--immediate-mode"}, args...)...))
+	if local {
+		udpEcho(t, p.A, p.A, "127.0.0.1", port, 3)
+	} else {
+		udpEcho(t, p.A, p.B, p.B4, port, 3)
+	}
+	code, ok := ours.finished(10 * time.Second)
+	_, theirsOK := theirs.finished(10 * time.Second)
+	switch {
+	case !ok:
+		return fmt.Sprintf("nsdiag did not end: %s", ours.stderr.String())
+	case code != 0:
+		return fmt.Sprintf("nsdiag exited %d: %s", code, ours.stderr.String())
+	case !theirsOK:
+		return fmt.Sprintf("tcpdump did not end: %s", theirs.stderr.String())
+	}
+	got, want := withoutTimestamps(ours.stdout.String()), withoutTimestamps(theirs.stdout.String())
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		return fmt.Sprintf("nsdiag printed\n%s\ntcpdump printed\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	g, w := counters(ours.stderr.String()), counters(theirs.stderr.String())
+	// With -Q out, -c stops on the last request going out, and
+	// whether its reply has passed the filter by then is timing,
+	// for tcpdump as for nsdiag: "received by filter" is 2c-1 or 2c.
+	if strings.Contains(strings.Join(flags, " "), "-Q out") {
+		for _, c := range []*string{&g, &w} {
+			for n := 2*count - 1; n <= 2*count; n++ {
+				*c = strings.Replace(*c, strconv.Itoa(n)+" packets received by filter", "2c-1 or 2c packets received by filter", 1)
+			}
+		}
+	}
+	if g != w {
+		return fmt.Sprintf("counters:\n%s\ntcpdump's:\n%s", g, w)
+	}
+	if g, w := firstLines(ours.stderr.String(), "nsdiag"), firstLines(theirs.stderr.String(), "tcpdump"); g != w {
+		return fmt.Sprintf("banner:\n%s\ntcpdump's:\n%s", g, w)
+	}
+	return ""
 }
 
 // firstLines is the banner, with the program's name made neutral.

@@ -104,23 +104,33 @@ func startCapture(t *testing.T, argv []string) *capProc {
 	return p
 }
 
+// finished waits up to d for the capture to end and returns its exit
+// status; ok is false, and the capture killed, when it did not end.
+func (p *capProc) finished(d time.Duration) (code int, ok bool) {
+	select {
+	case err := <-p.done:
+		if ee, isExit := err.(*exec.ExitError); isExit {
+			return ee.ExitCode(), true
+		}
+		if err != nil {
+			return -1, true // not started or not waited for: no status
+		}
+		return 0, true
+	case <-time.After(d):
+		p.cmd.Process.Kill()
+		<-p.done
+		return -1, false
+	}
+}
+
 // wait waits for the capture to end and returns its exit status.
 func (p *capProc) wait(t *testing.T) int {
 	t.Helper()
-	select {
-	case err := <-p.done:
-		if ee, ok := err.(*exec.ExitError); ok {
-			return ee.ExitCode()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return 0
-	case <-time.After(10 * time.Second):
-		p.cmd.Process.Kill()
+	code, ok := p.finished(10 * time.Second)
+	if !ok {
 		t.Fatalf("%v did not end; stderr: %s", p.cmd.Args, p.stderr.String())
-		return -1
 	}
+	return code
 }
 
 // udpEcho sends n datagrams from a to b's addr:port, each answered by an
