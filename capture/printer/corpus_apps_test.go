@@ -259,11 +259,7 @@ func appsCorpus(t testing.TB) []rec {
 func udpAppsCorpus(t testing.TB) []rec {
 	var r []rec
 	add := func(src, dst net.IP, sp, dp uint16, payload []byte) {
-		ip := v4(layers.IPProtocolUDP)
-		ip.SrcIP, ip.DstIP = src, dst
-		u := &layers.UDP{SrcPort: layers.UDPPort(sp), DstPort: layers.UDPPort(dp)}
-		u.SetNetworkLayerForChecksum(ip)
-		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, u, gopacket.Payload(payload))})
+		r = append(r, rec{data: udp4Between(t, src, dst, sp, dp, payload)})
 	}
 	ntp := func(status byte) []byte { return append([]byte{status}, make([]byte, 47)...) }
 	add(ipA, ipB, 40000, 123, ntp(0x23))
@@ -288,11 +284,7 @@ func udpAppsCorpus(t testing.TB) []rec {
 func dhcpCorpus(t testing.TB) []rec {
 	var r []rec
 	add := func(src, dst net.IP, sp, dp uint16, payload []byte) {
-		ip := v4(layers.IPProtocolUDP)
-		ip.SrcIP, ip.DstIP = src, dst
-		u := &layers.UDP{SrcPort: layers.UDPPort(sp), DstPort: layers.UDPPort(dp)}
-		u.SetNetworkLayerForChecksum(ip)
-		r = append(r, rec{data: eth(t, layers.EthernetTypeIPv4, ip, u, gopacket.Payload(payload))})
+		r = append(r, rec{data: udp4Between(t, src, dst, sp, dp, payload)})
 	}
 	srv := net.IP{10, 0, 0, 1}
 	dhcp := func(op byte, secs, flags uint16, ci, yi, si, gi net.IP, opts ...byte) []byte {

@@ -129,7 +129,12 @@ func tcp4(t testing.TB, src, dst net.IP, sp, dp uint16, seq, ack uint32, flags s
 }
 
 func udp4(t testing.TB, sp, dp uint16, payload []byte) []byte {
+	return udp4Between(t, ipA, ipB, sp, dp, payload)
+}
+
+func udp4Between(t testing.TB, src, dst net.IP, sp, dp uint16, payload []byte) []byte {
 	ip := v4(layers.IPProtocolUDP)
+	ip.SrcIP, ip.DstIP = src, dst
 	u := &layers.UDP{SrcPort: layers.UDPPort(sp), DstPort: layers.UDPPort(dp)}
 	u.SetNetworkLayerForChecksum(ip)
 	return eth(t, layers.EthernetTypeIPv4, ip, u, gopacket.Payload(payload))
